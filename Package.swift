@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The C core is compiled with OpenMP; libomp ships as libomp5.so on Debian (see ../shared/docs/toolchain-notes.md).
+let coreC: [CSetting] = [
+    .unsafeFlags(["-fopenmp", "-std=c11"]),
+    .unsafeFlags(["-O3"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Polyforge",
+    products: [
+        .executable(name: "polyforge", targets: ["polyforge"]),
+        .library(name: "PolyforgeMesh", targets: ["PolyforgeMesh"]),
+        .library(name: "PolyforgeFormats", targets: ["PolyforgeFormats"]),
+        .library(name: "PolyforgeFixtures", targets: ["PolyforgeFixtures"]),
+        .library(name: "PolyforgeImage", targets: ["PolyforgeImage"]),
+        .library(name: "PolyforgeCore", targets: ["PolyforgeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C11 + SIMD + OpenMP kernels; the whole API is include/polyforge_core.h.
+        .target(name: "PolyforgeCore", path: "CSources/PolyforgeCore",
+                cSettings: coreC,
+                linkerSettings: [.linkedLibrary("omp5"), .linkedLibrary("m")]),
+        // Decodes KHR_draco_mesh_compression through Debian's libdraco; C API in include/polyforge_draco.h.
+        .target(name: "PolyforgeDraco", path: "CSources/PolyforgeDraco",
+                cxxSettings: [.unsafeFlags(["-std=c++17"])],
+                linkerSettings: [.linkedLibrary("draco")]),
+
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CMeshopt", path: "Sources/CMeshopt", providers: [.apt(["libmeshoptimizer-dev"])]),
+
+        .target(name: "PolyforgeMesh", dependencies: ["PolyforgeCore"]),
+        .target(name: "PolyforgeImage", dependencies: ["CPNG", "CTurboJPEG"]),
+        .target(name: "PolyforgeFormats", dependencies: ["PolyforgeMesh", "PolyforgeCore", "PolyforgeDraco", "CMeshopt"]),
+        .target(name: "PolyforgeFixtures", dependencies: ["PolyforgeMesh", "PolyforgeImage"]),
+        .executableTarget(name: "polyforge", dependencies: [
+            "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PolyforgeCoreTests", dependencies: ["PolyforgeCore", "PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeMeshTests", dependencies: ["PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeFormatsTests", dependencies: ["PolyforgeFormats", "PolyforgeMesh", "PolyforgeFixtures", "CMeshopt"]),
+        .testTarget(name: "PolyforgeImageTests", dependencies: ["PolyforgeImage", "CCurl"]),
+        .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
+        .testTarget(name: "polyforgeCLITests", dependencies: ["PolyforgeFormats", "PolyforgeMesh"]),
+    ]
+)

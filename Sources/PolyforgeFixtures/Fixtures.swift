@@ -1,0 +1,3 @@
+import PolyforgeMesh
+/// Placeholder; the procedural fixtures land with the fixtures helper.
+public enum Fixtures {}

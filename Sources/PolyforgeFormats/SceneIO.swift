@@ -1,0 +1,72 @@
+import PolyforgeMesh
+
+/// What a reader hands back: the scene and facts about the file it came from.
+public struct LoadedScene: Sendable {
+    public var scene: Scene
+    public var format: MeshFormat
+    /// Size of the model file itself.
+    public var fileSize: Int
+    /// Sizes of the side files it pulled in (buffers, .mtl, textures), by reference.
+    public var sideFiles: [(reference: String, bytes: Int)] = []
+
+    public init(scene: Scene, format: MeshFormat, fileSize: Int, sideFiles: [(reference: String, bytes: Int)] = []) {
+        self.scene = scene
+        self.format = format
+        self.fileSize = fileSize
+        self.sideFiles = sideFiles
+    }
+}
+
+public struct WriteOptions: Sendable {
+    /// Compress GLB/glTF geometry with EXT_meshopt_compression.
+    public var meshoptCompression = false
+    public init() {}
+}
+
+/// Reads and writes any supported format, chosen by extension (reading falls back to sniffing the content).
+public enum SceneIO {
+    public static func read(_ path: String) throws(FormatError) -> LoadedScene {
+        let file = try MappedFile(path: path)
+        return try file.withBytes { (bytes: UnsafeRawBufferPointer) throws(FormatError) -> LoadedScene in
+            var format = MeshFormat(path: path)
+            let sniffed = MeshFormat.sniff(UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 64)]))
+            // Content wins where it is unambiguous: a .gltf that is really binary, a .glb that is JSON.
+            if let sniffed, sniffed == .glb || sniffed == .ply || (sniffed == .gltf && format == .glb) { format = sniffed }
+            guard let format = format ?? sniffed else {
+                throw FormatError(file: path, .none, "unknown file format (expected .glb, .gltf, .obj, .stl, .ply or .off)")
+            }
+            let resources = ResourceLoader(baseDirectory: FileSystem.directory(of: path))
+            return try parse(bytes, format: format, fileName: path, resources: resources)
+        }
+    }
+
+    /// Parses bytes already in memory. Side files resolve through `resources`.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, format: MeshFormat, fileName: String, resources: ResourceLoader) throws(FormatError) -> LoadedScene {
+        switch format {
+        case .glb, .gltf:
+            return try GLTFReader.parse(bytes, fileName: fileName, resources: resources)
+        case .obj:
+            return try OBJReader.parse(bytes, fileName: fileName, resources: resources)
+        case .stl:
+            return LoadedScene(scene: try STLReader.parse(bytes, fileName: fileName), format: .stl, fileSize: bytes.count)
+        case .ply:
+            return LoadedScene(scene: try PLYReader.parse(bytes, fileName: fileName), format: .ply, fileSize: bytes.count)
+        case .off:
+            return LoadedScene(scene: try OFFReader.parse(bytes, fileName: fileName), format: .off, fileSize: bytes.count)
+        }
+    }
+
+    public static func write(_ scene: Scene, to path: String, options: WriteOptions = WriteOptions()) throws(FormatError) {
+        guard let format = MeshFormat(path: path) else {
+            throw FormatError(file: path, .none, "unknown output format (use .glb, .gltf, .obj, .stl or .ply)")
+        }
+        switch format {
+        case .glb: try GLTFWriter.writeGLB(scene, to: path, options: options)
+        case .gltf: try GLTFWriter.writeGLTF(scene, to: path, options: options)
+        case .obj: try OBJWriter.write(scene, to: path)
+        case .stl: try AtomicFile.write(STLWriter.encode(scene), to: path)
+        case .ply: try AtomicFile.write(PLYWriter.encode(scene), to: path)
+        case .off: throw FormatError(file: path, .none, "writing OFF is not supported (write .ply or .obj instead)")
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Placeholder; image decoding lands with the image helper.
+public enum ImageCodec {}
