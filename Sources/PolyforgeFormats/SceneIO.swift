@@ -1,3 +1,4 @@
+import PolyforgeCore
 import PolyforgeMesh
 
 /// What a reader hands back: the scene and facts about the file it came from.
@@ -25,7 +26,9 @@ public struct WriteOptions: Sendable {
 
 /// Reads and writes any supported format, chosen by extension (reading falls back to sniffing the content).
 public enum SceneIO {
-    public static func read(_ path: String) throws(FormatError) -> LoadedScene {
+    /// Reads a model file. Non-finite (NaN/Inf) positions are an error unless `allowNonFinitePositions`
+    /// (repair, which removes them, reads with it on).
+    public static func read(_ path: String, allowNonFinitePositions: Bool = false) throws(FormatError) -> LoadedScene {
         let file = try MappedFile(path: path)
         return try file.withBytes { (bytes: UnsafeRawBufferPointer) throws(FormatError) -> LoadedScene in
             var format = MeshFormat(path: path)
@@ -36,7 +39,27 @@ public enum SceneIO {
                 throw FormatError(file: path, .none, "unknown file format (expected .glb, .gltf, .obj, .stl, .ply or .off)")
             }
             let resources = ResourceLoader(baseDirectory: FileSystem.directory(of: path))
-            return try parse(bytes, format: format, fileName: path, resources: resources)
+            let loaded = try parse(bytes, format: format, fileName: path, resources: resources)
+            if !allowNonFinitePositions { try checkFinitePositions(loaded, fileName: path) }
+            return loaded
+        }
+    }
+
+    /// Fails on the first vertex with a NaN or infinite coordinate, naming its mesh, primitive and vertex.
+    public static func checkFinitePositions(_ loaded: LoadedScene, fileName: String) throws(FormatError) {
+        for (m, mesh) in loaded.scene.meshes.enumerated() {
+            for (p, primitive) in mesh.primitives.enumerated() {
+                guard let positions = primitive.stream(.position) else { continue }
+                var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
+                let bad = positions.data.withUnsafeBufferPointer { pf_bounds($0.baseAddress, $0.count / 3, 3, &lo, &hi) }
+                guard bad > 0 else { continue }
+                let first = stride(from: 0, to: positions.data.count - 2, by: 3).first {
+                    !(positions.data[$0].isFinite && positions.data[$0 + 1].isFinite && positions.data[$0 + 2].isFinite)
+                }.map { $0 / 3 } ?? 0
+                let place: FormatError.Location = loaded.format == .glb || loaded.format == .gltf
+                    ? .jsonPath("meshes[\(m)].primitives[\(p)].attributes.POSITION") : .none
+                throw FormatError(file: fileName, place, "vertex \(first) has a non-finite position (\(bad) such vertices); positions must be finite numbers")
+            }
         }
     }
 

@@ -1,9 +1,32 @@
 import ArgumentParser
+import PolyforgeCore
 
 @main
 struct Polyforge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "polyforge",
-        abstract: "Turns raw 3D assets into production-ready ones: inspect, convert, repair, simplify, check.",
-        subcommands: [])
+        abstract: "Turns raw 3D assets into production-ready ones, in bulk.",
+        discussion: """
+            Reads GLB/glTF (including Draco and meshopt compression), OBJ+MTL, STL, PLY and OFF; writes GLB, glTF, \
+            OBJ, STL and PLY.
+
+            Exit codes: 0 success, 1 an input could not be read or an output could not be written, 64 bad usage.
+            """,
+        version: PolyforgeVersion.string,
+        subcommands: [InfoCommand.self, ConvertCommand.self, FixturesCommand.self])
+
+    static func main() {
+        // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work.
+        pf_set_thread_count(0)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum PolyforgeVersion {
+    static let string = "0.1.0"
 }
