@@ -294,11 +294,8 @@ public enum GLTFReader {
             let mode = try string("mode", in: ext, path) ?? ""
             let filter = try string("filter", in: ext, path) ?? "NONE"
             guard count <= 1 << 28, stride <= 256 else { throw fail(path + "count", "count \(count) × byteStride \(stride) is implausibly large") }
-            do {
-                return try MeshoptCodec.decode(source, count: count, byteStride: stride, mode: mode, filter: filter)
-            } catch {
-                throw fail(path.isEmpty ? path : String(path.dropLast()), "meshopt decoding failed: \(error)")
-            }
+            return try MeshoptCodec.decode(source, count: count, byteStride: stride, mode: mode, filter: filter,
+                                           fileName: fileName, path: String(path.dropLast()))
         }
 
         // MARK: Accessors
@@ -631,12 +628,7 @@ public enum GLTFReader {
                 }
                 request.append((name, id, normalized))
             }
-            let mesh: DracoMesh
-            do {
-                mesh = try DracoDecoder.decode(bytes, attributes: request)
-            } catch {
-                throw fail(epath + "bufferView", "Draco decoding failed: \(error)")
-            }
+            let mesh = try DracoDecoder.decode(bytes, attributes: request, fileName: fileName, path: String(epath.dropLast()))
             var streams: [VertexStream] = []
             for (name, _, _) in request {
                 guard let s = mesh.streams[name] else { continue }
