@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PolyforgeFixtures", targets: ["PolyforgeFixtures"]),
         .library(name: "PolyforgeImage", targets: ["PolyforgeImage"]),
         .library(name: "PolyforgeCore", targets: ["PolyforgeCore"]),
+        .library(name: "PolyforgeTopology", targets: ["PolyforgeTopology"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,18 +38,22 @@ let package = Package(
 
         .target(name: "PolyforgeMesh", dependencies: ["PolyforgeCore"]),
         .target(name: "PolyforgeImage", dependencies: ["CPNG", "CTurboJPEG"]),
+        .target(name: "PolyforgeTopology", dependencies: ["PolyforgeCore", "PolyforgeMesh"]),
         .target(name: "PolyforgeFormats", dependencies: ["PolyforgeMesh", "PolyforgeCore", "PolyforgeDraco", "CMeshopt"]),
         .target(name: "PolyforgeFixtures", dependencies: ["PolyforgeMesh", "PolyforgeImage"]),
+        .target(name: "PolyforgeRender", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeImage"]),
         .executableTarget(name: "polyforge", dependencies: [
-            "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage",
+            "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "PolyforgeCoreTests", dependencies: ["PolyforgeCore", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeMeshTests", dependencies: ["PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeTopologyTests", dependencies: ["PolyforgeTopology", "PolyforgeMesh", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFormatsTests", dependencies: ["PolyforgeFormats", "PolyforgeMesh", "PolyforgeFixtures", "CMeshopt"]),
         .testTarget(name: "PolyforgeImageTests", dependencies: ["PolyforgeImage", "CCurl"]),
+        .testTarget(name: "PolyforgeRenderTests", dependencies: ["PolyforgeRender", "PolyforgeCore", "PolyforgeMesh", "PolyforgeImage", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
-        .testTarget(name: "polyforgeCLITests", dependencies: ["PolyforgeFormats", "PolyforgeMesh"]),
+        .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh"]),
     ]
 )

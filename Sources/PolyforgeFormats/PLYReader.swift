@@ -44,11 +44,11 @@ enum PLYScalar {
 
     var isInteger: Bool { self != .float32 && self != .float64 }
 
-    /// Full-scale value of unsigned integer colour channels.
-    var colorScale: Float {
+    /// Full-scale value of unsigned integer colour channels (divided, not multiplied by 1/255, so 51 gives 0.2).
+    var colorDivisor: Float {
         switch self {
-        case .uint8: return 1 / 255
-        case .uint16: return 1 / 65535
+        case .uint8: return 255
+        case .uint16: return 65535
         default: return 1
         }
     }
@@ -257,7 +257,7 @@ struct PLYParser {
         let hasNormals = has(["nx", "ny", "nz"])
         colorComponents = colorNames == nil ? 0 : (names.contains(alphaName) ? 4 : 3)
 
-        // (destination array, components, component, scale) per property.
+        // (destination array, components, component, divisor) per property.
         var columns: [(Destination, Int, Int, Float)] = []
         for property in element.properties {
             let name = property.name
@@ -265,7 +265,7 @@ struct PLYParser {
             if let k = ["x", "y", "z"].firstIndex(of: name) { columns.append((.position, 3, k, 1)) }
             else if hasNormals, let k = ["nx", "ny", "nz"].firstIndex(of: name) { columns.append((.normal, 3, k, 1)) }
             else if let uv = uvNames, let k = uv.firstIndex(of: name) { columns.append((.texcoord, 2, k, 1)) }
-            else if let rgb = colorNames, let k = (rgb + [alphaName]).firstIndex(of: name) { columns.append((.color, colorComponents, k, property.type.colorScale)) }
+            else if let rgb = colorNames, let k = (rgb + [alphaName]).firstIndex(of: name) { columns.append((.color, colorComponents, k, property.type.colorDivisor)) }
             else {
                 custom.append((name, []))
                 columns.append((.custom(custom.count - 1), 1, 0, 1))
@@ -293,7 +293,7 @@ struct PLYParser {
             case .texcoord: targets.append((texcoordBuffer.baseAddress! + component, components, scale))
             case .color: targets.append((colorBuffer.baseAddress! + component, components, scale))
             case .custom(let k): targets.append((customBuffers[k].baseAddress!, 1, scale))
-            case .none: targets.append((positionBuffer.baseAddress!, 0, 0))
+            case .none: targets.append((positionBuffer.baseAddress!, 0, 1))
             }
         }
         let properties = element.properties
@@ -310,7 +310,7 @@ struct PLYParser {
                     cursor.skipWhitespaceAndComments()
                     guard let value = cursor.float() else { throw error(.line(cursor.line), "cannot parse \(property.name) of vertex \(v)") }
                     let t = targets[k]
-                    t.0[v * t.1] = value * t.2
+                    t.0[v * t.1] = value / t.2
                 }
             }
         case .binaryLittleEndian, .binaryBigEndian:
@@ -326,12 +326,12 @@ struct PLYParser {
                     if allFloatLE {
                         for k in 0..<targets.count {
                             let t = targets[k]
-                            t.0[v * t.1] = Float(bitPattern: UInt32(littleEndian: (record + propertyOffsets[k]).loadUnaligned(as: UInt32.self))) * t.2
+                            t.0[v * t.1] = Float(bitPattern: UInt32(littleEndian: (record + propertyOffsets[k]).loadUnaligned(as: UInt32.self))) / t.2
                         }
                     } else {
                         for k in 0..<targets.count {
                             let t = targets[k]
-                            t.0[v * t.1] = scalarTypes[k].loadFloat(record + propertyOffsets[k], bigEndian: big) * t.2
+                            t.0[v * t.1] = scalarTypes[k].loadFloat(record + propertyOffsets[k], bigEndian: big) / t.2
                         }
                     }
                     record += size
@@ -346,7 +346,7 @@ struct PLYParser {
                         }
                         guard offset + property.type.size <= bytes.count else { throw truncated(element, offset) }
                         let t = targets[k]
-                        t.0[v * t.1] = property.type.loadFloat(base! + offset, bigEndian: big) * t.2
+                        t.0[v * t.1] = property.type.loadFloat(base! + offset, bigEndian: big) / t.2
                         offset += property.type.size
                     }
                 }

@@ -12,7 +12,7 @@ public enum STLReader {
         var warnings: [String] = []
         if binaryCount >= 0, 84 + 50 * binaryCount == bytes.count {
             primitive = readBinary(bytes, triangles: binaryCount)
-        } else if startsWithSolid(bytes) {
+        } else if startsWithSolid(bytes), !containsNUL(bytes) {
             primitive = try readASCII(bytes, fileName: fileName)
         } else if bytes.count < 84 {
             throw FormatError(file: fileName, .byteOffset(bytes.count), "file is too short for binary STL (\(bytes.count) bytes, the header alone is 84) and does not start with 'solid'")
@@ -34,6 +34,12 @@ public enum STLReader {
         guard bytes.count - i >= solid.count else { return false }
         for k in 0..<solid.count where bytes[i + k] | 0x20 != solid[k] { return false }
         return true
+    }
+
+    /// Text never holds NUL bytes; a binary file whose size is off (truncated) always does in its counts or floats.
+    private static func containsNUL(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = min(bytes.count, 4096)
+        return n > 0 && memchr(bytes.baseAddress!, 0, n) != nil
     }
 
     /// Copies the 36 vertex bytes of each 50-byte record; on little-endian hosts they are already Float layout.
@@ -108,3 +114,9 @@ public enum STLReader {
         return Primitive(streams: [VertexStream(.position, components: 3, data: positions)], indices: sequentialIndices(positions.count / 3))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -11,7 +11,8 @@ struct FixturesCommand: ParsableCommand {
             Without --size: the small set — uv_sphere, torus, cube_seams, holes, non_manifold, degenerate and \
             multi_material — each in every requested format. With --size N: one closed, noise-displaced scan-like \
             surface of about N triangles (exact for 1000000 and 4000000), named scan_N.<format>. \
-            The same --size and --seed always give the same geometry.
+            The same --size and --seed always give the same geometry. OBJ outputs get their .mtl (and \
+            textures) beside them; glTF its .bin and images.
             """)
 
     static let writableFormats = MeshFormat.allCases.filter(\.canWrite).map(\.rawValue)

@@ -40,7 +40,8 @@ struct Options {
 
 /// One line on stderr, so progress never mixes into the table or the JSON.
 func note(_ message: String) {
-    fputs(message + "\n", stderr)
+    var line = message + "\n"
+    line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 
 func fail(_ message: String) -> Never {
