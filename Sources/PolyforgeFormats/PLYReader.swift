@@ -382,7 +382,24 @@ struct PLYParser {
         let base = bytes.baseAddress
         let vertexLimit = vertexCount
         var polygon: [Int] = []
-        for f in 0..<n {
+        // The usual binary layout (`list uchar int|uint vertex_indices` alone, little-endian): triangles take a
+        // tight loop; any other face falls back to the general path below.
+        var first = 0
+        if properties.count == 1, encoding == .binaryLittleEndian, properties[0].listCount == .uint8,
+           properties[0].type == .int32 || properties[0].type == .uint32 {
+            let limit = UInt32(truncatingIfNeeded: vertexLimit)
+            while first < n, offset + 13 <= bytes.count, (base! + offset).load(as: UInt8.self) == 3 {
+                let a = UInt32(littleEndian: (base! + offset + 1).loadUnaligned(as: UInt32.self))
+                let b = UInt32(littleEndian: (base! + offset + 5).loadUnaligned(as: UInt32.self))
+                let c = UInt32(littleEndian: (base! + offset + 9).loadUnaligned(as: UInt32.self))
+                // Negative int32 indices are huge as UInt32, so one comparison covers both ends.
+                guard a < limit, b < limit, c < limit else { break }
+                indices.append(a); indices.append(b); indices.append(c)
+                offset += 13
+                first += 1
+            }
+        }
+        for f in first..<n {
             polygon.removeAll(keepingCapacity: true)
             for (k, property) in properties.enumerated() {
                 if k != listIndex {

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Converts every shared asset to GLB (and OBJ/STL/PLY) with polyforge, then loads each output in Blender headless
+# and in `assimp info`, and prints one line per file. Exit 1 if any output fails to load.
+#   scripts/check-interop.sh [POLYFORGE_BINARY]
+# Needs Debian's blender and assimp-utils (installed here when missing). Not part of CI: Blender is a large install.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-.build/release/polyforge}
+[ -x "$bin" ] || { swift build -c release --product polyforge >/dev/null && bin=.build/release/polyforge; }
+for tool in blender assimp; do
+    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq blender assimp-utils >/dev/null
+done
+out=out/interop
+rm -rf "$out"; mkdir -p "$out"
+assets=../shared/assets
+failed=0
+mapfile -t inputs < <(find "$assets" -type f \( -iname '*.glb' -o -iname '*.gltf' -o -iname '*.obj' -o -iname '*.stl' -o -iname '*.ply' \) | sort)
+inputs+=(fixtures/*.glb fixtures/*.obj fixtures/*.stl fixtures/*.ply fixtures/*.off)
+
+blender_check() { # file -> "ok tris=N actions=N armatures=N" or "FAIL ..."
+    local f=$1 ext=${1##*.}
+    local importer="bpy.ops.import_scene.gltf(filepath=f)"
+    case "$ext" in obj) importer="bpy.ops.import_scene.obj(filepath=f)";; stl) importer="bpy.ops.import_mesh.stl(filepath=f)";; ply) importer="bpy.ops.import_mesh.ply(filepath=f)";; esac
+    blender -b --factory-startup --python-exit-code 3 --python-expr "
+import bpy, sys
+f = sys.argv[-1]
+bpy.ops.wm.read_factory_settings(use_empty=True)
+r = $importer
+assert 'FINISHED' in r, r
+dg = bpy.context.evaluated_depsgraph_get()
+tris = 0
+for o in bpy.data.objects:
+    if o.type == 'MESH':
+        m = o.evaluated_get(dg).to_mesh(); m.calc_loop_triangles(); tris += len(m.loop_triangles)
+print('RESULT ok tris=%d actions=%d armatures=%d images=%d' % (tris, len(bpy.data.actions), len(bpy.data.armatures), len(bpy.data.images)))
+" -- "$f" 2>&1 | grep -E '^RESULT|Error|error' | head -1 | sed 's/^RESULT //'
+}
+
+printf '%-58s %-5s %-48s %s\n' output fmt blender assimp
+for src in "${inputs[@]}"; do
+    stem=$(basename "${src%.*}")
+    dir=$(basename "$(dirname "$src")")
+    for ext in glb obj stl ply; do
+        dst="$out/$ext/${dir}_$stem.$ext"
+        mkdir -p "$out/$ext"
+        if ! "$bin" convert "$src" "$dst" >/dev/null 2>"$dst.err"; then
+            printf '%-58s %-5s convert FAILED: %s\n' "$src" "$ext" "$(head -1 "$dst.err")"; failed=1; continue
+        fi
+        rm -f "$dst.err"
+        b=$(blender_check "$dst")
+        a=$(assimp info "$dst" >/dev/null 2>&1 && echo "ok" || echo "FAIL")
+        [[ "$b" == ok* && "$a" == ok ]] || failed=1
+        printf '%-58s %-5s %-48s %s\n' "${dir}_$stem" "$ext" "$b" "$a"
+    done
+done
+exit $failed
