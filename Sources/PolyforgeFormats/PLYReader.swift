@@ -8,11 +8,14 @@ import PolyforgeMesh
 /// properties and elements are skipped. Without faces the vertices are read as points. A MeshLab
 /// `comment TextureFile name` becomes the base colour texture.
 public enum PLYReader {
-    public static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String) throws(FormatError) -> Scene {
+    /// The texture named by `comment TextureFile` is loaded through `resources` (none when parsing bare bytes).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String, resources: ResourceLoader = .none) throws(FormatError) -> LoadedScene {
         var reader = PLYParser(bytes: bytes, fileName: fileName)
         try reader.readHeader()
         try reader.readBody()
-        return reader.buildScene()
+        var sideFiles: [(reference: String, bytes: Int)] = []
+        let scene = reader.buildScene(resources: resources, sideFiles: &sideFiles)
+        return LoadedScene(scene: scene, format: .ply, fileSize: bytes.count, sideFiles: sideFiles)
     }
 }
 
@@ -520,7 +523,7 @@ struct PLYParser {
 
     // MARK: scene
 
-    mutating func buildScene() -> Scene {
+    mutating func buildScene(resources: ResourceLoader, sideFiles: inout [(reference: String, bytes: Int)]) -> Scene {
         var streams = [VertexStream(.position, components: 3, data: positions)]
         if let normals { streams.append(VertexStream(.normal, components: 3, data: normals)) }
         if let texcoords { streams.append(VertexStream(.texcoord(0), components: 2, data: texcoords)) }
@@ -536,9 +539,9 @@ struct PLYParser {
         }
         var materials: [Material] = [], textures: [Texture] = [], images: [Image] = []
         if let textureFile {
-            let resources = ResourceLoader(baseDirectory: FileSystem.directory(of: fileName))
             do {
                 let data = try resources.load(textureFile, file: fileName, location: .none)
+                sideFiles.append((textureFile, data.count))
                 if let mimeType = Image.sniffMimeType(data) {
                     let name = FileSystem.fileName(of: textureFile)
                     images.append(Image(name: FileSystem.stem(of: name), mimeType: mimeType, data: data, originalFileName: name))

@@ -73,7 +73,7 @@ public enum SceneIO {
         case .stl:
             return LoadedScene(scene: try STLReader.parse(bytes, fileName: fileName), format: .stl, fileSize: bytes.count)
         case .ply:
-            return LoadedScene(scene: try PLYReader.parse(bytes, fileName: fileName), format: .ply, fileSize: bytes.count)
+            return try PLYReader.parse(bytes, fileName: fileName, resources: resources)
         case .off:
             return LoadedScene(scene: try OFFReader.parse(bytes, fileName: fileName), format: .off, fileSize: bytes.count)
         }
