@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "PolyforgeImage", targets: ["PolyforgeImage"]),
         .library(name: "PolyforgeCore", targets: ["PolyforgeCore"]),
         .library(name: "PolyforgeTopology", targets: ["PolyforgeTopology"]),
+        .library(name: "PolyforgeRepair", targets: ["PolyforgeRepair"]),
+        .library(name: "PolyforgeQC", targets: ["PolyforgeQC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,21 +41,25 @@ let package = Package(
         .target(name: "PolyforgeMesh", dependencies: ["PolyforgeCore"]),
         .target(name: "PolyforgeImage", dependencies: ["CPNG", "CTurboJPEG"]),
         .target(name: "PolyforgeTopology", dependencies: ["PolyforgeCore", "PolyforgeMesh"]),
+        .target(name: "PolyforgeRepair", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology"]),
         .target(name: "PolyforgeFormats", dependencies: ["PolyforgeMesh", "PolyforgeCore", "PolyforgeDraco", "CMeshopt"]),
         .target(name: "PolyforgeFixtures", dependencies: ["PolyforgeMesh", "PolyforgeImage"]),
         .target(name: "PolyforgeRender", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeImage"]),
+        .target(name: "PolyforgeQC", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
         .executableTarget(name: "polyforge", dependencies: [
-            "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender",
+            "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender", "PolyforgeQC", "PolyforgeRepair",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "PolyforgeCoreTests", dependencies: ["PolyforgeCore", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeMeshTests", dependencies: ["PolyforgeMesh"]),
         .testTarget(name: "PolyforgeTopologyTests", dependencies: ["PolyforgeTopology", "PolyforgeMesh", "PolyforgeFormats"]),
+        .testTarget(name: "PolyforgeRepairTests", dependencies: ["PolyforgeRepair", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFormatsTests", dependencies: ["PolyforgeFormats", "PolyforgeMesh", "PolyforgeFixtures", "CMeshopt"]),
         .testTarget(name: "PolyforgeImageTests", dependencies: ["PolyforgeImage", "CCurl"]),
         .testTarget(name: "PolyforgeRenderTests", dependencies: ["PolyforgeRender", "PolyforgeCore", "PolyforgeMesh", "PolyforgeImage", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeQCTests", dependencies: ["PolyforgeQC", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
         .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh"]),
     ]
 )

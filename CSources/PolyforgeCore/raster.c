@@ -48,6 +48,15 @@ static uint8_t encode_srgb(const raster_context *c, float linear) {
     return c->to_srgb[(int)(linear * (SRGB_LUT - 1) + 0.5f)];
 }
 
+/* Round to nearest (ties to even) without a libm call; |v| < 2^31. */
+static inline float round_nearest(float v) {
+#if defined(__x86_64__)
+    return (float)_mm_cvtss_si32(_mm_set_ss(v));
+#else
+    return rintf(v);
+#endif
+}
+
 /* ---- vertex transform --------------------------------------------------------------------------------- */
 
 static void transform_vertices(raster_context *c, float *sx, float *sy, float *sz, float *sinvw, uint8_t *valid) {
@@ -72,8 +81,8 @@ static void transform_vertices(raster_context *c, float *sx, float *sy, float *s
         float fx = (cx * inv * 0.5f + 0.5f) * sw;
         float fy = (0.5f - cy * inv * 0.5f) * sh;
         if (!(fx >= guard_lo_x && fx <= guard_hi_x && fy >= guard_lo_y && fy <= guard_hi_y)) continue;
-        sx[i] = roundf(fx * SNAP) / SNAP;
-        sy[i] = roundf(fy * SNAP) / SNAP;
+        sx[i] = round_nearest(fx * SNAP) / SNAP;
+        sy[i] = round_nearest(fy * SNAP) / SNAP;
         sz[i] = nz;
         sinvw[i] = inv;
         valid[i] = 1;
@@ -268,11 +277,13 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
     b[0] = 1.0f - b[1] - b[2];
     float edge_distance[3];
     for (int k = 0; k < 3; ++k) {
-        if (b[k] < 0.0f) b[k] = 0.0f;
+        /* A group's centroid may lie just outside the triangle that shades it: extrapolate, within limits. */
+        if (b[k] < -0.5f) b[k] = -0.5f;
+        if (b[k] > 1.5f) b[k] = 1.5f;
         /* Distance to the edge opposite vertex k, in samples: barycentric * height of that vertex. */
         float ex = c->sx[v[(k + 2) % 3]] - c->sx[v[(k + 1) % 3]], ey = c->sy[v[(k + 2) % 3]] - c->sy[v[(k + 1) % 3]];
         float len = sqrtf(ex * ex + ey * ey);
-        edge_distance[k] = len > 0.0f ? b[k] * fabsf(area) / len : 0.0f;
+        edge_distance[k] = len > 0.0f ? fabsf(b[k]) * fabsf(area) / len : 0.0f;
     }
     /* Perspective-correct weights: interpolate attribute/w and 1/w linearly on screen. */
     float p[3], sum = 0.0f;
@@ -314,6 +325,7 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
         }
     }
 
+    float albedo = 0.2126f * color[0] + 0.7152f * color[1] + 0.0722f * color[2];
     int unlit = (o->flags & PF_RASTER_UNLIT) || (m && m->unlit);
     if (!unlit) {
         const float *pos = mesh->positions;
@@ -347,10 +359,13 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
 
     if (o->flags & PF_RASTER_WIREFRAME) {
         float d = fminf(edge_distance[0], fminf(edge_distance[1], edge_distance[2])) * 0.5f; /* output pixels */
-        float f = 0.5f * o->wireframe_width + 0.5f - d;
+        float f = 0.5f * o->wireframe_width + 0.25f - d;
         f = f < 0.0f ? 0.0f : (f > 1.0f ? 1.0f : f);
         f *= c->wire[3];
-        for (int ch = 0; ch < 3; ++ch) color[ch] += (c->wire[ch] - color[ch]) * f;
+        /* Over an albedo about as dark (or light) as the line color, the line takes the inverse color. */
+        float line = 0.2126f * c->wire[0] + 0.7152f * c->wire[1] + 0.0722f * c->wire[2];
+        int invert = fabsf(albedo - line) < 0.15f;
+        for (int ch = 0; ch < 3; ++ch) color[ch] += ((invert ? 1.0f - c->wire[ch] : c->wire[ch]) - color[ch]) * f;
     }
     out[0] = color[0];
     out[1] = color[1];
@@ -383,11 +398,39 @@ static void resolve_tile(const raster_context *c, long tile_x0, long tile_y0, lo
                 cx[k] += (float)(tile_x0 + lx) + 0.5f;
                 cy[k] += (float)(tile_y0 + ly) + 0.5f;
             }
-            float rgb[3] = {0.0f, 0.0f, 0.0f}; /* premultiplied */
+            /* On a dense mesh a pixel holds several neighbours of one smooth surface. Triangles that share a
+             * vertex and the material with an earlier one join its group; each group is shaded once, by its
+             * triangle with the most samples, at the centroid of all the group's samples. Silhouettes,
+             * occlusion boundaries and split-vertex creases stay separate groups, hence anti-aliased. */
+            int group[4];
             for (int k = 0; k < unique; ++k) {
+                group[k] = k;
+                if (c->options->flags & PF_RASTER_WIREFRAME) continue;
+                const uint32_t *a = c->mesh->indices + 3 * (size_t)tri[k];
+                uint32_t ma = c->mesh->materials ? c->mesh->materials[tri[k]] : 0;
+                for (int j = 0; j < k && group[k] == k; ++j) {
+                    const uint32_t *b = c->mesh->indices + 3 * (size_t)tri[j];
+                    uint32_t mb = c->mesh->materials ? c->mesh->materials[tri[j]] : 0;
+                    if (ma != mb) continue;
+                    for (int u = 0; u < 3; ++u)
+                        if (a[u] == b[0] || a[u] == b[1] || a[u] == b[2]) { group[k] = group[j]; break; }
+                }
+            }
+            float rgb[3] = {0.0f, 0.0f, 0.0f}; /* premultiplied */
+            for (int g = 0; g < unique; ++g) {
+                int samples = 0, best = -1;
+                float gx = 0.0f, gy = 0.0f;
+                for (int k = 0; k < unique; ++k) {
+                    if (group[k] != g) continue;
+                    samples += count[k];
+                    gx += cx[k];
+                    gy += cy[k];
+                    if (best < 0 || count[k] > count[best]) best = k;
+                }
+                if (!samples) continue;
                 float col[3];
-                shade(c, tri[k], cx[k] / (float)count[k], cy[k] / (float)count[k], col);
-                for (int ch = 0; ch < 3; ++ch) rgb[ch] += col[ch] * (float)count[k];
+                shade(c, tri[best], gx / (float)samples, gy / (float)samples, col);
+                for (int ch = 0; ch < 3; ++ch) rgb[ch] += col[ch] * (float)samples;
             }
             float empty = (float)(4 - covered) * c->background[3];
             for (int ch = 0; ch < 3; ++ch) rgb[ch] += c->background[ch] * empty;
@@ -508,24 +551,31 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
     /* The fill advanced each (tile, chunk) offset to the next one's start: tile i now spans
      * [offsets[i*chunks - 1] (or 0), offsets[(i+1)*chunks - 1]). */
 
+    /* Tiles are handed out through a shared counter: dynamic scheduling by hand, because clang 21 lowers
+     * schedule(dynamic) to __kmpc_dispatch_deinit, which Debian's libomp 14 lacks. */
     const long tiles = (long)tile_count;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long i = 0; i < tiles; ++i) {
+    long next_tile = 0;
+#pragma omp parallel
+    {
         int thread = 0;
 #ifdef _OPENMP
         thread = omp_get_thread_num();
 #endif
         float *depth = tile_depth + (size_t)thread * TILE_SAMPLES * TILE_SAMPLES;
         uint32_t *ids = tile_ids + (size_t)thread * TILE_SAMPLES * TILE_SAMPLES;
-        long tx = i % (long)tiles_x, ty = i / (long)tiles_x;
-        long x0 = tx * TILE_SAMPLES, y0 = ty * TILE_SAMPLES;
-        long w = (long)c.sample_width - x0, h = (long)c.sample_height - y0;
-        if (w > TILE_SAMPLES) w = TILE_SAMPLES;
-        if (h > TILE_SAMPLES) h = TILE_SAMPLES;
-        for (int s = 0; s < TILE_SAMPLES * TILE_SAMPLES; ++s) { depth[s] = INFINITY; ids[s] = EMPTY; }
-        size_t begin = i == 0 ? 0 : offsets[(size_t)i * chunks - 1], end = offsets[((size_t)i + 1) * chunks - 1];
-        for (size_t e = begin; e < end; ++e) raster_triangle(&c, bins[e], x0, y0, w, h, depth, ids);
-        resolve_tile(&c, x0, y0, w, h, depth, ids, out_rgba, out_depth);
+        for (;;) {
+            long i = __atomic_fetch_add(&next_tile, 1, __ATOMIC_RELAXED);
+            if (i >= tiles) break;
+            long tx = i % (long)tiles_x, ty = i / (long)tiles_x;
+            long x0 = tx * TILE_SAMPLES, y0 = ty * TILE_SAMPLES;
+            long w = (long)c.sample_width - x0, h = (long)c.sample_height - y0;
+            if (w > TILE_SAMPLES) w = TILE_SAMPLES;
+            if (h > TILE_SAMPLES) h = TILE_SAMPLES;
+            for (int s = 0; s < TILE_SAMPLES * TILE_SAMPLES; ++s) { depth[s] = INFINITY; ids[s] = EMPTY; }
+            size_t begin = i == 0 ? 0 : offsets[(size_t)i * chunks - 1], end = offsets[((size_t)i + 1) * chunks - 1];
+            for (size_t e = begin; e < end; ++e) raster_triangle(&c, bins[e], x0, y0, w, h, depth, ids);
+            resolve_tile(&c, x0, y0, w, h, depth, ids, out_rgba, out_depth);
+        }
     }
     free(bins);
     free(arena);

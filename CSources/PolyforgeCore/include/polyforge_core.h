@@ -103,6 +103,219 @@ int pf_analyze_topology(const uint32_t *indices, size_t index_count, size_t vert
                         pf_topology *out, uint32_t *face_component);
 
 
+/* ---- UV and surface quality (QC) -------------------------------------------------------------------- */
+
+/* Statistics of one UV set over a triangle list; see pf_uv_bounds. Signed areas are taken in (u, v) as
+ * stored (glTF: v grows downwards), counter-clockwise positive, for the triangle's index order. */
+typedef struct pf_uv_stats {
+    size_t coordinate_count;          /* UV pairs read (vertex_count) */
+    size_t coordinates_outside;       /* pairs with u or v outside [0, 1] (NaN counts as outside) */
+    size_t triangle_count;            /* index_count / 3 */
+    size_t triangles_outside;         /* triangles with at least one corner outside [0, 1] */
+    size_t positive_area_count;       /* counter-clockwise in (u, v) */
+    size_t negative_area_count;       /* clockwise in (u, v) */
+    size_t zero_area_count;           /* |2 x signed area| <= 1e-12, or a non-finite corner */
+    size_t nonfinite_count;           /* pairs with a NaN or infinite component */
+    float min[2], max[2];             /* bounds of the finite pairs; +FLT_MAX / -FLT_MAX when there is none */
+} pf_uv_stats;
+
+/* Measures UV bounds and UV-triangle orientation.
+ *  uvs:     vertex_count (u, v) pairs, `stride` floats apart (>= 2).
+ *  indices: index_count / 3 triangles, every index < vertex_count.
+ * The coordinate pass is SIMD (SSE2 on x86-64, scalar elsewhere) for stride 2; parallel over large inputs.
+ * Flips relative to the majority are min(positive, negative). Deterministic. Returns 0, or -1 on a NULL argument. */
+int pf_uv_bounds(const float *uvs, size_t vertex_count, size_t stride, const uint32_t *indices, size_t index_count,
+                 pf_uv_stats *out);
+
+/* Texel density per triangle: sqrt(uv area / surface area), in UV units per position unit; multiply by a texture's
+ * side in pixels to get pixels per metre. Triangles with zero surface or zero UV area are skipped.
+ *  positions: vertex_count xyz triples (stride 3); uvs: vertex_count uv pairs (stride 2).
+ * Writes the smallest and largest density to out_min / out_max and returns the number of triangles measured
+ * (0: both outputs are 0). Deterministic. */
+size_t pf_texel_density(const float *positions, const float *uvs, const uint32_t *indices, size_t index_count,
+                        float *out_min, float *out_max);
+
+/* Dihedral angles over the welded edge map; see pf_edge_angles. */
+typedef struct pf_edge_angle_stats {
+    size_t edge_count;                /* distinct undirected edges of non-degenerate triangles */
+    size_t two_face_edge_count;       /* edges with exactly two faces: the only ones that have an angle */
+    size_t hard_edge_count;           /* two-face edges whose face normals are >= threshold apart */
+    float max_angle_degrees;          /* largest angle between the normals of two faces sharing an edge */
+} pf_edge_angle_stats;
+
+/* Counts hard edges: two-face edges where the angle between the two face normals is >= threshold_degrees
+ * (90 = the 3D Commerce "no hard edges" rule: a cube's edges are hard, a 45-degree bevel is not). Normals are
+ * computed in double precision; an angle within 1e-4 degrees of the threshold counts as reaching it.
+ * Weld positions first (pf_weld): edges are matched by vertex index. Degenerate faces (repeated index or zero
+ * normal) are ignored. Memory: about 16 bytes per index plus 4 per vertex, allocated inside.
+ * Returns 0, or -1 when out of memory. Deterministic, single-threaded. */
+int pf_edge_angles(const uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                   float threshold_degrees, pf_edge_angle_stats *out);
+
+/* Groups triangles into UV islands: triangles sharing a UV vertex (an index of the welded UV set) are one
+ * island. island: out, index_count / 3 entries, numbered 0 ..< return value in order of each island's first
+ * triangle. Memory: 4 bytes per vertex, allocated inside. Returns the island count, or (size_t)-1 when out of
+ * memory. Deterministic. */
+size_t pf_uv_islands(const uint32_t *indices, size_t index_count, size_t vertex_count, uint32_t *island);
+
+/* Result of pf_uv_overlap. */
+typedef struct pf_uv_overlap_stats {
+    size_t overlapping_triangle_count;   /* triangles sharing at least one sample with another triangle */
+    size_t covered_sample_count;         /* samples covered at least once */
+    size_t overlapped_sample_count;      /* samples covered two or more times */
+} pf_uv_overlap_stats;
+
+/* Estimates UV overlap by rasterising every non-degenerate UV triangle into a resolution x resolution grid of
+ * samples (cell centres) spanning [u0, u0 + extent] x [v0, v0 + extent]. A top-left fill rule covers a sample on
+ * an edge shared by two triangles exactly once, so a clean layout has no overlapped sample; triangles smaller
+ * than a cell may be missed. uvs: (u, v) pairs, stride 2. resolution 1..8192. Memory: 4 bytes per cell.
+ * Returns 0, or -1 on a bad argument or out of memory. Deterministic. */
+int pf_uv_overlap(const float *uvs, const uint32_t *indices, size_t index_count, float u0, float v0, float extent,
+                  uint32_t resolution, pf_uv_overlap_stats *out);
+
+/* UV gutter test at a texture resolution (the 3D Commerce gutter rule): the unit square [0,1]^2 is cut into
+ * resolution x resolution pixels; a triangle touches a pixel when it overlaps (with positive area) the square of
+ * side 2/resolution centred on the pixel centre. Returns the number of pixels touched by two or more islands
+ * (0 = gutters wide enough), or (size_t)-1 on a bad argument or out of memory.
+ *  island: index_count / 3 island ids (pf_uv_islands). uvs: pairs, stride 2. resolution 1..8192.
+ * Memory: 4 bytes per pixel. Deterministic. */
+size_t pf_uv_gutter_collisions(const float *uvs, const uint32_t *indices, size_t index_count, const uint32_t *island,
+                               uint32_t resolution);
+
+/* ---- repair ----------------------------------------------------------------------------------------- */
+
+/* The repair kernels (cleanup.c, manifold.c, orient.c, holefill.c, floaters.c) work on one triangle list whose
+ * indices are already welded by position (pf_weld): an index names a point of the surface, not a vertex with
+ * its attributes. Callers that keep UV or normal seams run them on a position-welded copy of the indices and
+ * carry their own per-corner vertex ids along with the corner maps each kernel returns.
+ * Every kernel allocates its scratch once per call (about 40 bytes per triangle, or as stated), keeps no state,
+ * and is deterministic. All return (size_t)-1 when out of memory, leaving their outputs unspecified. */
+
+/* What pf_cleanup removed or rewrote, in faces. */
+typedef struct pf_cleanup_result {
+    size_t repeated_index_faces;  /* an index repeated within the face */
+    size_t nonfinite_faces;       /* a corner with a NaN or infinite coordinate */
+    size_t zero_area_faces;       /* zero area (the pf_topology rule) with three distinct indices, as found */
+    size_t zero_area_split;       /* ... of which caps, resolved by splitting the face across their longest edge */
+    size_t zero_area_collapsed;   /* faces removed by collapsing needles' shortest edges (the needle and its
+                                   * neighbour across that edge) */
+    size_t zero_area_removed;     /* zero-area faces dropped because neither fix applied (boundary, no progress) */
+    size_t duplicate_faces;       /* same vertex set and winding as an earlier face */
+    size_t opposite_faces;        /* same vertex set as an earlier face, opposite winding (back-to-back pair) */
+} pf_cleanup_result;
+
+/* Removes degenerate and duplicate faces of a triangle list, in place.
+ *  indices:       index_count / 3 triangles, every index < vertex_count. Rewritten: the kept faces, compacted to the
+ *                 front in their original order (split caps replace their neighbour in place).
+ *  positions:     vertex_count float triples (stride 3); NULL skips the non-finite and zero-area passes.
+ *  corner_source: out, optional: index_count entries; entry c (c < returned count) is the input index slot the
+ *                 output slot c came from, so per-corner data can follow (for split caps, the corner of the same
+ *                 vertex in the face it came from).
+ *  out:           optional counts.
+ * Order: repeated/non-finite faces, then zero-area faces (caps split, needles collapsed into their nearer end
+ * vertex, up to four rounds, the rest dropped), then duplicates, keeping the first face of each vertex set (so of
+ * a back-to-back pair the first face stays). Zero area uses pf_analyze_topology's rule, so the result has no
+ * faces it counts degenerate or duplicate. Returns the new index count. Vertices are not removed: see
+ * pf_compact_vertices. */
+size_t pf_cleanup(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                  uint32_t *corner_source, pf_cleanup_result *out);
+
+/* Drops vertices no index refers to, keeping the others' order. vertex_remap (out, vertex_count entries) gets
+ * each old vertex's new index, or 0xFFFFFFFF when unused; indices are rewritten through it. Returns the new
+ * vertex count. Callers move their vertex data with the remap. */
+size_t pf_compact_vertices(uint32_t *indices, size_t index_count, size_t vertex_count, uint32_t *vertex_remap);
+
+/* What pf_make_manifold did. */
+typedef struct pf_manifold_result {
+    size_t nonmanifold_edges;   /* edges with three or more faces in the input */
+    size_t split_vertices;      /* input vertices that were given one or more copies */
+    size_t added_vertices;      /* copies made (new vertex ids) */
+    size_t detached_faces;      /* faces cut loose entirely (each corner its own vertex) as a last resort */
+} pf_manifold_result;
+
+/* Splits non-manifold edges and vertices by duplicating vertices, so that every edge has at most two faces and
+ * the faces around every vertex form a single fan (connected across two-face edges). No face is removed or moved.
+ *  indices:           rewritten in place; faces with a repeated index are left as they are.
+ *  new_vertex_source: out, index_count entries (the worst case): new vertex vertex_count + i copies input vertex
+ *                     new_vertex_source[i]. Callers append those copies to their vertex data.
+ * Faces of an edge with three or more are kept together in pairs of opposite direction (in face order); faces
+ * left unpaired get their own copy of the edge. A vertex keeps the fan of its first corner. About 60 bytes of
+ * scratch per triangle. Returns the new vertex count (>= vertex_count). */
+size_t pf_make_manifold(uint32_t *indices, size_t index_count, size_t vertex_count, uint32_t *new_vertex_source,
+                        pf_manifold_result *out);
+
+/* What pf_orient did. */
+typedef struct pf_orient_result {
+    size_t flipped_faces;
+    size_t components;           /* faces connected across two-face edges */
+    size_t closed_components;    /* components every face edge of which has exactly two faces */
+    size_t inverted_components;  /* closed components turned outward as a whole (negative volume) */
+    size_t conflicting_edges;    /* edges whose faces still disagree: the component is not orientable (Moebius) */
+} pf_orient_result;
+
+/* Makes the winding consistent within each component, by breadth-first search over two-face edges from the
+ * component's first face, then turns each component as a whole: a closed one so that its signed volume is
+ * positive (outward normals, counter-clockwise seen from outside), an open one towards the winding the
+ * larger part of its area already had.
+ *  indices:      flipped faces have their last two indices swapped, in place.
+ *  positions:    vertex_count float triples (stride 3); NULL keeps each component's first face as it is.
+ *  face_flipped: out, optional: index_count / 3 flags, 1 where the face was flipped.
+ * Returns the number of faces flipped. */
+size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                 uint8_t *face_flipped, pf_orient_result *out);
+
+/* Boundary loops pf_fill_holes found, and why those left open were left open. */
+typedef struct pf_hole_fill_result {
+    size_t loops;                 /* boundary loops traced */
+    size_t filled_loops;
+    size_t filled_triangles;
+    size_t open_too_large;        /* more edges than max_edges */
+    size_t open_degenerate;       /* collinear or coincident: any fill would have zero area */
+    size_t open_not_planar;       /* too far from planar, and longer than the minimum-area search handles (256) */
+    size_t open_no_triangulation; /* every triangulation would reuse an existing edge or make a zero-area face */
+    size_t open_not_simple;       /* the boundary passes a vertex twice or does not close (run pf_make_manifold) */
+    size_t open_single_face;      /* a lone triangle: the fill would be its back-to-back twin */
+    size_t open_capacity;         /* fill_capacity reached */
+    size_t largest_open_loop;     /* edges of the largest loop left open, 0 when all were filled */
+} pf_hole_fill_result;
+
+/* Fills boundary loops (holes and open borders) of up to max_edges edges with triangles over the loop's own
+ * vertices: no vertex is added. The fill runs against the loop's direction, so it continues the surrounding
+ * winding: orient first (pf_orient). Planar-enough loops whose projection is a simple polygon are ear-clipped in
+ * their plane (no self-overlap); others, up to 256 edges, get the minimum-area triangulation. No fill triangle
+ * has zero area or adds an edge the mesh already has.
+ *  indices:            the mesh, index_count / 3 triangles (read only). Best made manifold first.
+ *  positions:          vertex_count float triples (stride 3).
+ *  fill_indices:       out, fill_capacity entries: the new triangles, to append to the mesh.
+ *  fill_corner_source: out, optional, fill_capacity entries: for each fill corner, an input index slot of the same
+ *                      vertex on the loop (the corner where the loop's boundary edge starts), to copy attributes.
+ *  fill_capacity:      3 x the mesh's boundary edge count always suffices.
+ * About 60 bytes of scratch per triangle plus 0.7 MB. Returns the number of indices written (3 per triangle). */
+size_t pf_fill_holes(const uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                     size_t max_edges, uint32_t *fill_indices, uint32_t *fill_corner_source, size_t fill_capacity,
+                     pf_hole_fill_result *out);
+
+/* What pf_remove_floaters removed. */
+typedef struct pf_floater_result {
+    size_t components;          /* connected through shared vertices */
+    size_t removed_components;
+    size_t removed_faces;
+    double removed_area;
+    double total_area;
+} pf_floater_result;
+
+/* Removes small connected components (connected through shared vertices, so pieces touching at one vertex stay
+ * together), in place: those with less area than fraction_of_total_area x the total area, or than
+ * fraction_of_largest x the largest component's area. A fraction <= 0 disables its test; the largest component
+ * always stays.
+ *  indices:       kept faces compacted to the front in order.
+ *  corner_source: out, optional, index_count entries: input slot of each output slot.
+ * Returns the new index count. */
+size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                          float fraction_of_total_area, float fraction_of_largest, uint32_t *corner_source,
+                          pf_floater_result *out);
+
+
 /* ---- raster ----------------------------------------------------------------------------------------- */
 
 /* Software rasterizer for thumbnails (raster.c). One call draws one indexed triangle list, already in world
@@ -172,7 +385,9 @@ typedef struct pf_raster_options {
     float light_direction[3];
     /* sRGB RGBA of the background, 0..1; alpha 0 gives a transparent background. */
     float background[4];
-    /* sRGB RGBA of wireframe lines (PF_RASTER_WIREFRAME), and their width in output pixels. */
+    /* sRGB RGBA of wireframe lines (PF_RASTER_WIREFRAME), and their width in output pixels. Over an albedo
+     * (shaded color before lighting) whose linear luminance is within 0.15 of the line's, the line takes the
+     * inverse color instead, so it stays visible on dark materials. */
     float wireframe_color[4];
     float wireframe_width;
     uint32_t width, height;    /* output pixels, 1..8192 each */

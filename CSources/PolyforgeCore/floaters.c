@@ -1,0 +1,66 @@
+#include "polyforge_core.h"
+#include "repair_common.h"
+
+/* Components by shared vertices (union-find over each face's corners), so pieces that touch at a single vertex
+ * count as one: the conservative choice for deleting geometry. */
+
+size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                          float fraction_of_total_area, float fraction_of_largest, uint32_t *corner_source,
+                          pf_floater_result *out) {
+    pf_floater_result stats;
+    memset(&stats, 0, sizeof(stats));
+    const size_t face_count = index_count / 3;
+    uint32_t *parent = (uint32_t *)malloc((vertex_count + 1) * sizeof(uint32_t));
+    double *area = (double *)calloc(vertex_count + 1, sizeof(double));
+    if (!parent || !area) {
+        free(parent); free(area);
+        if (out) *out = stats;
+        return (size_t)-1;
+    }
+    for (size_t v = 0; v < vertex_count; ++v) parent[v] = (uint32_t)v;
+    for (size_t f = 0; f < face_count; ++f) {
+        const uint32_t *v = indices + 3 * f;
+        pf_uf_union(parent, v[0], v[1]);
+        pf_uf_union(parent, v[1], v[2]);
+    }
+    double total = 0;
+    for (size_t f = 0; f < face_count; ++f) {
+        const uint32_t *v = indices + 3 * f;
+        double a = pf_triangle_area(positions, v[0], v[1], v[2]);
+        if (!(a == a)) a = 0; /* NaN from non-finite corners */
+        area[pf_uf_find(parent, v[0])] += a;
+        total += a;
+    }
+    double largest = -1;
+    uint32_t largest_root = PF_NONE;
+    /* Count components that have faces. */
+    uint8_t *has_face = (uint8_t *)calloc(vertex_count + 1, 1);
+    if (has_face) {
+        for (size_t f = 0; f < face_count; ++f) has_face[pf_uf_find(parent, indices[3 * f])] = 1;
+        for (size_t v = 0; v < vertex_count; ++v) {
+            if (parent[v] != v || !has_face[v]) continue;
+            stats.components++;
+            if (area[v] > largest) { largest = area[v]; largest_root = (uint32_t)v; }
+        }
+        for (size_t v = 0; v < vertex_count; ++v) {
+            if (parent[v] != v || !has_face[v] || v == largest_root) continue;
+            int small = (fraction_of_total_area > 0 && area[v] < (double)fraction_of_total_area * total) ||
+                        (fraction_of_largest > 0 && area[v] < (double)fraction_of_largest * largest);
+            if (small) { stats.removed_components++; stats.removed_area += area[v]; has_face[v] = 2; }
+        }
+    }
+    size_t kept = 0;
+    for (size_t f = 0; f < face_count; ++f) {
+        uint32_t root = pf_uf_find(parent, indices[3 * f]);
+        if (has_face && has_face[root] == 2) { stats.removed_faces++; continue; }
+        for (int e = 0; e < 3; ++e) {
+            indices[3 * kept + e] = indices[3 * f + e];
+            if (corner_source) corner_source[3 * kept + e] = (uint32_t)(3 * f + e);
+        }
+        kept++;
+    }
+    stats.total_area = total;
+    free(parent); free(area); free(has_face);
+    if (out) *out = stats;
+    return kept * 3;
+}

@@ -1,0 +1,123 @@
+import Dispatch
+import PolyforgeFormats
+import PolyforgeMesh
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Finds model files under the given paths and checks them in parallel. Never stops on a bad file: a file that
+/// cannot be read becomes a failed report with the reader's error.
+public struct QCRunner: Sendable {
+    public var profile: QCProfile
+    public var product: QCProductInfo?
+    public var jobs: Int
+
+    public init(profile: QCProfile, product: QCProductInfo? = nil, jobs: Int = 2) {
+        self.profile = profile
+        self.product = product
+        self.jobs = max(1, jobs)
+    }
+
+    /// Model files among `paths`: files as given, folders walked recursively for known model extensions.
+    public static func discover(_ paths: [String]) -> [String] {
+        var out: [String] = []
+        for path in paths {
+            if FileSystem.isDirectory(path) {
+                out += FileSystem.walk(path).filter { MeshFormat(path: $0) != nil }
+            } else {
+                out.append(path)
+            }
+        }
+        return out
+    }
+
+    /// Checks one file.
+    public func check(_ path: String) -> QCAssetReport {
+        let start = Self.now()
+        do {
+            let loaded = try SceneIO.read(path, allowNonFinitePositions: true)
+            let m = AssetMeasurements(loaded, profile: profile)
+            let checks = QCRules.evaluate(m, profile: profile, product: product)
+            return QCAssetReport(path: path, format: loaded.format.rawValue, bytes: m.fileBytes, triangles: m.triangles,
+                                 checks: checks, seconds: Self.now() - start)
+        } catch {
+            return QCAssetReport(path: path, format: MeshFormat(path: path)?.rawValue, bytes: FileSystem.fileSize(path) ?? 0,
+                                 error: error.description, seconds: Self.now() - start)
+        }
+    }
+
+    /// Checks every file, `jobs` at a time; results keep the order of `files`. `progress` is called (serially)
+    /// after each file with the number done.
+    public func run(_ files: [String], progress: (@Sendable (Int, QCAssetReport) -> Void)? = nil) -> [QCAssetReport] {
+        let results = ResultSlots(count: files.count)
+        let next = Counter(), done = Counter()
+        let workers = min(jobs, max(files.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.increment() - 1
+                if i >= files.count { break }
+                let report = check(files[i])
+                results.set(i, report)
+                let n = done.increment()
+                progress?(n, report)
+            }
+        }
+        return results.values
+    }
+
+    /// Monotonic seconds, for timing runs.
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// A lock-protected counter shared by the worker threads.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+    func increment() -> Int {
+        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        value += 1
+        return value
+    }
+}
+
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [QCAssetReport?]
+    private var lock = pthread_mutex_t()
+    init(count: Int) { slots = Array(repeating: nil, count: count); pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+    func set(_ i: Int, _ r: QCAssetReport) { pthread_mutex_lock(&lock); slots[i] = r; pthread_mutex_unlock(&lock) }
+    var values: [QCAssetReport] { slots.map { $0! } }
+}
+
+/// Totals over a run.
+public struct QCSummary: Sendable {
+    public var assets: Int
+    public var failed: Int
+    public var warned: Int
+    public var unreadable: Int
+    public var bytes: Int
+    public var seconds: Double
+
+    public init(_ reports: [QCAssetReport], failOn: QCSeverity, seconds: Double) {
+        assets = reports.count
+        failed = reports.filter { $0.fails(at: failOn) }.count
+        warned = reports.filter { $0.worst == .warning }.count
+        unreadable = reports.filter { $0.error != nil }.count
+        bytes = reports.reduce(0) { $0 + $1.bytes }
+        self.seconds = seconds
+    }
+
+    public var json: JSONValue {
+        ["assets": .number(Double(assets)), "failed": .number(Double(failed)), "warned": .number(Double(warned)),
+         "unreadable": .number(Double(unreadable)), "bytes": .number(Double(bytes)),
+         "seconds": .number((seconds * 1000).rounded() / 1000),
+         "assetsPerSecond": .number(seconds > 0 ? (Double(assets) / seconds * 10).rounded() / 10 : 0),
+         "megabytesPerSecond": .number(seconds > 0 ? (Double(bytes) / 1e6 / seconds * 10).rounded() / 10 : 0)]
+    }
+}

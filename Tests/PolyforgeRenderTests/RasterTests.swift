@@ -1,0 +1,161 @@
+import Testing
+import PolyforgeCore
+import PolyforgeImage
+import PolyforgeMesh
+@testable import PolyforgeRender
+
+/// A unit cube centred on the origin, 24 vertices (flat faces), counter-clockwise outside.
+func unitCube(size: Float = 1) -> Primitive {
+    let h = size / 2
+    var positions: [Float] = [], indices: [UInt32] = []
+    // Each face: normal axis, then two in-plane axes ordered so that u × v = normal.
+    let faces: [(n: SIMD3<Float>, u: SIMD3<Float>, v: SIMD3<Float>)] = [
+        ([1, 0, 0], [0, 1, 0], [0, 0, 1]), ([-1, 0, 0], [0, 0, 1], [0, 1, 0]),
+        ([0, 1, 0], [0, 0, 1], [1, 0, 0]), ([0, -1, 0], [1, 0, 0], [0, 0, 1]),
+        ([0, 0, 1], [1, 0, 0], [0, 1, 0]), ([0, 0, -1], [0, 1, 0], [1, 0, 0]),
+    ]
+    for face in faces {
+        let base = UInt32(positions.count / 3)
+        for (su, sv) in [(-1, -1), (1, -1), (1, 1), (-1, 1)] as [(Float, Float)] {
+            let p = (face.n + face.u * su + face.v * sv) * h
+            positions += [p.x, p.y, p.z]
+        }
+        indices += [base, base + 1, base + 2, base, base + 2, base + 3]
+    }
+    return Primitive(streams: [VertexStream(.position, components: 3, data: positions)], indices: indices)
+}
+
+func scene(_ primitives: [Primitive], materials: [Material] = [], textures: [Texture] = [], images: [Image] = []) -> Scene {
+    Scene(mesh: Mesh(primitives: primitives), materials: materials, textures: textures, images: images)
+}
+
+func frontOrthographic(halfHeight: Float) -> Camera {
+    Camera(eye: [0, 0, 5], target: [0, 0, 0], projection: .orthographic(halfHeight: halfHeight), near: 1, far: 10)
+}
+
+@Suite struct RasterTests {
+    @Test func unitCubeHeadOnCoversTheExpectedRectangle() {
+        // Orthographic, half-height 1 over 64 px: the cube's front face spans x, y in -0.5...0.5 = pixels 16..<48.
+        let renderer = ThumbnailRenderer(scene: scene([unitCube()]))
+        let (image, depth, drawn) = renderer.renderWithDepth(camera: frontOrthographic(halfHeight: 1),
+                                                             options: RenderOptions(width: 64, height: 64))
+        #expect(drawn == 2) // only the front face's two triangles survive culling
+        var minX = 64, maxX = -1, minY = 64, maxY = -1
+        for y in 0..<64 {
+            for x in 0..<64 where image.pixel(x, y)[3] > 0 {
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        #expect(abs(minX - 16) <= 1 && abs(maxX - 47) <= 1 && abs(minY - 16) <= 1 && abs(maxY - 47) <= 1)
+        // The edges fall on pixel boundaries, so coverage is exact: fully opaque inside, empty outside.
+        #expect(image.coveredPixelCount == 32 * 32)
+        for y in 16..<48 { for x in 16..<48 { #expect(image.pixel(x, y)[3] == 255) } }
+        // Depth of the face z = 0.5 at distance 4.5 from the eye, mapped from near 1 / far 10 to NDC.
+        let expected: Float = -1 + 2 * (4.5 - 1) / 9
+        #expect(abs(depth[32 * 64 + 32] - expected) < 1e-5)
+        #expect(depth[0] == .infinity)
+    }
+
+    @Test func sharedEdgesAreWatertight() {
+        // A quad split along its diagonal, drawn over black with white unlit color: no sample on the diagonal
+        // may be missed (darker pixel) or drawn twice (no visible effect, but coverage count must be exact).
+        var material = Material()
+        material.extensions = ["KHR_materials_unlit": .object([])]
+        var quad = Primitive(streams: [VertexStream(.position, components: 3, data: [-0.7, -0.55, 0, 0.63, -0.71, 0, 0.69, 0.6, 0, -0.66, 0.7, 0])],
+                             indices: [0, 1, 2, 0, 2, 3])
+        quad.material = 0
+        let renderer = ThumbnailRenderer(scene: scene([quad], materials: [material]))
+        var options = RenderOptions(width: 97, height: 61, background: .color(red: 0, green: 0, blue: 0))
+        options.unlit = true
+        let image = renderer.render(camera: frontOrthographic(halfHeight: 1), options: options)
+        // Pixels well inside the quad (centre region) must be pure white.
+        for y in 20..<40 { for x in 35..<62 { #expect(image.pixel(x, y) == [255, 255, 255, 255]) } }
+    }
+
+    @Test func texturedQuadReproducesItsTexture() throws {
+        // An 8×8 texture of distinct colours on a quad that fills a 56×56 image exactly: 7 pixels per texel,
+        // so pixel (7 tx + 3, 7 ty + 3) is centred on texel (tx, ty) and bilinear filtering returns it unmixed.
+        let size = 8
+        var texels = [UInt8](repeating: 255, count: size * size * 4)
+        for y in 0..<size { for x in 0..<size {
+            let i = 4 * (y * size + x)
+            texels[i] = UInt8(x * 32 + 16); texels[i + 1] = UInt8(y * 32 + 16); texels[i + 2] = UInt8((x + y) % 2 == 0 ? 40 : 220)
+        } }
+        let png = try PNGCodec.encode(rgba: texels, width: size, height: size)
+        var quad = Primitive(streams: [
+            VertexStream(.position, components: 3, data: [-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0]),
+            VertexStream(.texcoord(0), components: 2, data: [0, 1, 1, 1, 1, 0, 0, 0]),
+        ], indices: [0, 1, 2, 0, 2, 3])
+        quad.material = 0
+        var material = Material()
+        material.baseColorTexture = TextureReference(texture: 0)
+        material.extensions = ["KHR_materials_unlit": .object([])]
+        let s = scene([quad], materials: [material], textures: [Texture(source: 0)], images: [Image(mimeType: "image/png", data: png)])
+        let image = ThumbnailRenderer(scene: s).render(camera: frontOrthographic(halfHeight: 1), options: RenderOptions(width: 56, height: 56))
+        var worst = 0
+        for ty in 0..<size { for tx in 0..<size {
+            for (px, py) in [(tx * 7 + 3, ty * 7 + 3)] {
+                let got = image.pixel(px, py), want = Array(texels[4 * (ty * size + tx)..<4 * (ty * size + tx) + 4])
+                for k in 0..<3 { worst = max(worst, abs(Int(got[k]) - Int(want[k]))) }
+                #expect(got[3] == 255)
+            }
+        } }
+        #expect(worst <= 1)
+        #expect(image.coveredPixelCount == 56 * 56)
+    }
+
+    @Test func textureTransformIsHonoured() throws {
+        // Left half red, right half blue; KHR_texture_transform offset 0.5 in u swaps the halves.
+        var texels = [UInt8](repeating: 255, count: 2 * 1 * 4)
+        texels[0] = 255; texels[1] = 0; texels[2] = 0
+        texels[4] = 0; texels[5] = 0; texels[6] = 255
+        let png = try PNGCodec.encode(rgba: texels, width: 2, height: 1)
+        var quad = Primitive(streams: [
+            VertexStream(.position, components: 3, data: [-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0]),
+            VertexStream(.texcoord(0), components: 2, data: [0, 1, 1, 1, 1, 0, 0, 0]),
+        ], indices: [0, 1, 2, 0, 2, 3])
+        quad.material = 0
+        var material = Material()
+        var reference = TextureReference(texture: 0)
+        reference.extensions = ["KHR_texture_transform": ["offset": [0.5, 0]]]
+        material.baseColorTexture = reference
+        material.extensions = ["KHR_materials_unlit": .object([])]
+        let s = scene([quad], materials: [material], textures: [Texture(source: 0)], images: [Image(mimeType: "image/png", data: png)])
+        let image = ThumbnailRenderer(scene: s).render(camera: frontOrthographic(halfHeight: 1), options: RenderOptions(width: 64, height: 64))
+        // Pixel 16 sits 1/64 texel from the blue texel's centre, so a little red wraps in through the filter.
+        let left = image.pixel(16, 32), right = image.pixel(48, 32)
+        #expect(left[0] < 40 && left[2] > 245 && right[0] > 245 && right[2] < 40)
+    }
+
+    @Test func nearerTriangleWinsWhateverTheOrder() {
+        // Red at z = 0.2 and green at z = -0.2 overlap in the middle; green is submitted last but is behind.
+        func triangle(_ z: Float, _ material: Int, dx: Float) -> Primitive {
+            var p = Primitive(streams: [VertexStream(.position, components: 3, data: [-0.8 + dx, -0.8, z, 0.8 + dx, -0.8, z, dx, 0.8, z])],
+                              indices: [0, 1, 2])
+            p.material = material
+            return p
+        }
+        var red = Material(), green = Material()
+        red.baseColorFactor = [1, 0, 0, 1]; green.baseColorFactor = [0, 1, 0, 1]
+        red.extensions = ["KHR_materials_unlit": .object([])]; green.extensions = red.extensions
+        for order in [[triangle(0.2, 0, dx: -0.2), triangle(-0.2, 1, dx: 0.2)], [triangle(-0.2, 1, dx: 0.2), triangle(0.2, 0, dx: -0.2)]] {
+            let image = ThumbnailRenderer(scene: scene(order, materials: [red, green]))
+                .render(camera: frontOrthographic(halfHeight: 1), options: RenderOptions(width: 64, height: 64))
+            #expect(image.pixel(32, 40) == [255, 0, 0, 255]) // overlap: red in front
+            #expect(image.pixel(52, 52) == [0, 255, 0, 255]) // green alone on the right
+            #expect(image.pixel(10, 52) == [255, 0, 0, 255]) // red alone on the left
+        }
+    }
+
+    @Test func backFacesAreCulledUnlessDoubleSided() {
+        // A clockwise (as seen from the camera) triangle.
+        var p = Primitive(streams: [VertexStream(.position, components: 3, data: [-0.5, -0.5, 0, 0, 0.5, 0, 0.5, -0.5, 0])], indices: [0, 1, 2])
+        p.material = 0
+        var material = Material()
+        let camera = frontOrthographic(halfHeight: 1)
+        let options = RenderOptions(width: 32, height: 32)
+        #expect(ThumbnailRenderer(scene: scene([p], materials: [material])).render(camera: camera, options: options).coveredPixelCount == 0)
+        material.doubleSided = true
+        #expect(ThumbnailRenderer(scene: scene([p], materials: [material])).render(camera: camera, options: options).coveredPixelCount > 50)
+    }
+}
