@@ -7,8 +7,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/polyforge}
 [ -x "$bin" ] || { swift build -c release --product polyforge >/dev/null && bin=.build/release/polyforge; }
+dpkg -s python3-numpy >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null  # Blender's glTF importer needs it
 for tool in blender assimp; do
-    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq blender assimp-utils >/dev/null
+    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq blender python3-numpy assimp-utils >/dev/null
 done
 out=out/interop
 rm -rf "$out"; mkdir -p "$out"
@@ -22,7 +23,10 @@ blender_check() { # file -> "ok tris=N actions=N armatures=N" or "FAIL ..."
     local importer="bpy.ops.import_scene.gltf(filepath=f)"
     case "$ext" in obj) importer="bpy.ops.import_scene.obj(filepath=f)";; stl) importer="bpy.ops.import_mesh.stl(filepath=f)";; ply) importer="bpy.ops.import_mesh.ply(filepath=f)";; esac
     blender -b --factory-startup --python-exit-code 3 --python-expr "
-import bpy, sys
+import bpy, sys, numpy
+# Debian's Blender 3.4 glTF importer still uses numpy.bool, which Debian's numpy 1.24 removed; it fails on
+# Khronos' own Box.glb without this alias.
+if not hasattr(numpy, 'bool'): numpy.bool = bool
 f = sys.argv[-1]
 bpy.ops.wm.read_factory_settings(use_empty=True)
 r = $importer

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Spatial hash over cubic cells of side 2*tolerance: a point within tolerance of p lies in p's cell or, per axis,
- * in the one neighbour on the side p is nearer to, so 8 cells cover every candidate. Tolerance 0 hashes the exact
- * coordinates instead. Each occupied cell keeps a list of representative vertices, threaded through `next`. */
+/* Spatial hash over cubic cells of side 8*tolerance. A point within tolerance of p lies in p's cell or, per axis,
+ * in the neighbour on the side p is within tolerance of — which for wide cells is rare, so most vertices probe one
+ * cell. Tolerance 0 hashes the exact coordinates instead. Slots store 32 bits of the cell's hash only: two cells that
+ * collide share a list, which costs a few extra distance tests but never a wrong merge. Each occupied cell keeps a
+ * list of representative vertices, threaded through `next`. */
 
-typedef struct { int64_t x, y, z; uint32_t head; } weld_slot;
+typedef struct { uint32_t tag; uint32_t head; } weld_slot;
 
 static const uint32_t EMPTY = 0xFFFFFFFFu;
 
@@ -19,12 +21,12 @@ static uint64_t hash_cell(int64_t x, int64_t y, int64_t z) {
     return h ^ (h >> 31);
 }
 
-static weld_slot *find_slot(weld_slot *table, size_t mask, int64_t x, int64_t y, int64_t z, int insert) {
-    size_t i = (size_t)hash_cell(x, y, z) & mask;
+static weld_slot *find_slot(weld_slot *table, size_t mask, uint64_t hash, int insert) {
+    size_t i = (size_t)(hash >> 7) & mask;
     for (;;) {
         weld_slot *s = &table[i];
         if (s->head == EMPTY) return insert ? s : NULL;
-        if (s->x == x && s->y == y && s->z == z) return s;
+        if (s->tag == (uint32_t)hash) return s;
         i = (i + 1) & mask;
     }
 }
@@ -59,7 +61,8 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
     }
     for (size_t i = 0; i < capacity; ++i) table[i].head = EMPTY;
     const size_t mask = capacity - 1;
-    const double cell = tolerance > 0 ? 2.0 * (double)tolerance : 0.0;
+    const double cell = tolerance > 0 ? 8.0 * (double)tolerance : 0.0;
+    const double near = tolerance > 0 ? (double)tolerance / cell : 0.0; /* border band, in cell units */
     size_t unique = 0;
 
     for (size_t i = 0; i < vertex_count; ++i) {
@@ -73,18 +76,20 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
                 double q = (double)p[k] / cell;
                 double f = floor(q);
                 key[k] = (int64_t)f;
-                side[k] = (q - f) < 0.5 ? -1 : 1;
+                double frac = q - f;
+                side[k] = frac < near ? -1 : (frac > 1.0 - near ? 1 : 0);
             }
         } else {
             for (int k = 0; k < 3; ++k) key[k] = exact_key(p[k]);
         }
+        uint64_t own = hash_cell(key[0], key[1], key[2]);
         uint32_t best = EMPTY;
-        int probes = cell > 0 ? 8 : 1;
-        for (int n = 0; n < probes; ++n) {
-            int64_t cx = key[0] + ((n & 1) ? side[0] : 0);
-            int64_t cy = key[1] + ((n & 2) ? side[1] : 0);
-            int64_t cz = key[2] + ((n & 4) ? side[2] : 0);
-            weld_slot *s = find_slot(table, mask, cx, cy, cz, 0);
+        for (int n = 0; n < 8; ++n) {
+            /* Neighbour n differs from p's cell along the axes of its set bits; skip axes p is not near. */
+            if (((n & 1) && !side[0]) || ((n & 2) && !side[1]) || ((n & 4) && !side[2])) continue;
+            uint64_t h = n == 0 ? own : hash_cell(key[0] + ((n & 1) ? side[0] : 0), key[1] + ((n & 2) ? side[1] : 0),
+                                                  key[2] + ((n & 4) ? side[2] : 0));
+            weld_slot *s = find_slot(table, mask, h, 0);
             if (!s) continue;
             for (uint32_t r = s->head; r != EMPTY; r = next[r]) {
                 if (r >= best) continue;
@@ -99,8 +104,8 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
             remap[i] = best;
             continue;
         }
-        weld_slot *s = find_slot(table, mask, key[0], key[1], key[2], 1);
-        if (s->head == EMPTY) { s->x = key[0]; s->y = key[1]; s->z = key[2]; next[i] = EMPTY; }
+        weld_slot *s = find_slot(table, mask, own, 1);
+        if (s->head == EMPTY) { s->tag = (uint32_t)own; next[i] = EMPTY; }
         else next[i] = s->head;
         s->head = (uint32_t)i;
         unique++;
