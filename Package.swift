@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PolyforgeTopology", targets: ["PolyforgeTopology"]),
         .library(name: "PolyforgeRepair", targets: ["PolyforgeRepair"]),
         .library(name: "PolyforgeQC", targets: ["PolyforgeQC"]),
+        .library(name: "PolyforgeSimplify", targets: ["PolyforgeSimplify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,7 +47,9 @@ let package = Package(
         .target(name: "PolyforgeFixtures", dependencies: ["PolyforgeMesh", "PolyforgeImage"]),
         .target(name: "PolyforgeRender", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeImage"]),
         .target(name: "PolyforgeQC", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
+        .target(name: "PolyforgeSimplify", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology"]),
         .executableTarget(name: "polyforge", dependencies: [
+            "PolyforgeSimplify",
             "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender", "PolyforgeQC", "PolyforgeRepair",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "PolyforgeRenderTests", dependencies: ["PolyforgeRender", "PolyforgeCore", "PolyforgeMesh", "PolyforgeImage", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeQCTests", dependencies: ["PolyforgeQC", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
+        .testTarget(name: "PolyforgeSimplifyTests", dependencies: ["PolyforgeSimplify", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeFixtures"]),
         .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh"]),
     ]
 )

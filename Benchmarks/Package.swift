@@ -13,5 +13,28 @@ let package = Package(
             .product(name: "PolyforgeMesh", package: "Polyforge"),
             .product(name: "PolyforgeFixtures", package: "Polyforge"),
         ]),
+        // Three-view 512×512 thumbnail of a 1M-triangle textured mesh through the core rasterizer, 1 and 2 threads.
+        .executableTarget(name: "render-bench", dependencies: [
+            .product(name: "PolyforgeCore", package: "Polyforge"),
+            .product(name: "PolyforgeFixtures", package: "Polyforge"),
+            .product(name: "PolyforgeMesh", package: "Polyforge"),
+        ]),
+        // Weld + cleanup + make manifold + orient on a 1M-triangle scan with injected defects, 1 and 2 threads.
+        .executableTarget(name: "repair-bench", dependencies: [
+            .product(name: "PolyforgeCore", package: "Polyforge"),
+            .product(name: "PolyforgeFixtures", package: "Polyforge"),
+            .product(name: "PolyforgeFormats", package: "Polyforge"),
+            .product(name: "PolyforgeMesh", package: "Polyforge"),
+            .product(name: "PolyforgeRepair", package: "Polyforge"),
+        ]),
+        // pf_simplify against meshoptimizer's meshopt_simplify (system 0.18) on a 1M-triangle scan: time, triangles, Hausdorff.
+        .systemLibrary(name: "CMeshoptReference", path: "Sources/CMeshoptReference", providers: [.apt(["libmeshoptimizer-dev"])]),
+        .executableTarget(name: "simplify-bench", dependencies: [
+            "CMeshoptReference",
+            .product(name: "PolyforgeCore", package: "Polyforge"),
+            .product(name: "PolyforgeFixtures", package: "Polyforge"),
+            .product(name: "PolyforgeFormats", package: "Polyforge"),
+            .product(name: "PolyforgeMesh", package: "Polyforge"),
+        ]),
     ]
 )

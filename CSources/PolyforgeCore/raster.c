@@ -18,7 +18,7 @@ int omp_get_thread_num(void);
 #endif
 
 /* A tile is TILE_SAMPLES x TILE_SAMPLES samples, i.e. 32x32 output pixels at 2x2 samples per pixel. */
-enum { TILE_SAMPLES = 64, TILE_PIXELS = TILE_SAMPLES / 2, MAX_DIMENSION = 8192, SRGB_LUT = 4096 };
+enum { TILE_SAMPLES = 64, MAX_DIMENSION = 8192, SRGB_LUT = 4096 };
 /* Vertices snap to 1/256 sample so that differences of coordinates are exact in float. */
 static const float SNAP = 256.0f;
 static const uint32_t EMPTY = 0xFFFFFFFFu;
@@ -32,6 +32,7 @@ typedef struct {
     uint8_t to_srgb[SRGB_LUT];
     float background[4]; /* linear rgb, alpha */
     float wire[4];       /* linear rgb, alpha */
+    int scalar;          /* PF_RASTER_SCALAR: the portable edge loop instead of SSE2 */
 } raster_context;
 
 static float srgb_to_linear(float c) {
@@ -55,6 +56,17 @@ static inline float round_nearest(float v) {
 #else
     return rintf(v);
 #endif
+}
+
+/* floor and ceil for values well inside the range of long, without a libm call (no SSE4.1 at baseline). */
+static inline long floor_small(float v) {
+    long i = (long)v;
+    return (float)i > v ? i - 1 : i;
+}
+
+static inline long ceil_small(float v) {
+    long i = (long)v;
+    return (float)i < v ? i + 1 : i;
 }
 
 /* ---- vertex transform --------------------------------------------------------------------------------- */
@@ -113,8 +125,8 @@ static uint64_t triangle_tiles(const raster_context *c, const uint8_t *valid, si
     float x0 = fminf(c->sx[a], fminf(c->sx[b], c->sx[d])), x1 = fmaxf(c->sx[a], fmaxf(c->sx[b], c->sx[d]));
     float y0 = fminf(c->sy[a], fminf(c->sy[b], c->sy[d])), y1 = fmaxf(c->sy[a], fmaxf(c->sy[b], c->sy[d]));
     /* Samples sit at integer + 0.5; covered sample columns are ceil(x0 - 0.5) .. floor(x1 - 0.5). */
-    long sx0 = (long)ceilf(x0 - 0.5f), sx1 = (long)floorf(x1 - 0.5f);
-    long sy0 = (long)ceilf(y0 - 0.5f), sy1 = (long)floorf(y1 - 0.5f);
+    long sx0 = ceil_small(x0 - 0.5f), sx1 = floor_small(x1 - 0.5f);
+    long sy0 = ceil_small(y0 - 0.5f), sy1 = floor_small(y1 - 0.5f);
     if (sx0 < 0) sx0 = 0;
     if (sy0 < 0) sy0 = 0;
     if (sx1 > (long)c->sample_width - 1) sx1 = (long)c->sample_width - 1;
@@ -145,11 +157,64 @@ static edge_fn make_edge(float ax, float ay, float bx, float by) {
     return e;
 }
 
-__attribute__((unused)) static inline int edge_inside(const edge_fn *e, float v) {
+static inline int edge_inside(const edge_fn *e, float v) {
     return v > 0.0f || (v == 0.0f && e->top_left);
 }
 
 /* ---- tile rasterization ------------------------------------------------------------------------------ */
+
+static void sample_texture(const raster_context *c, const pf_raster_texture *tex, float u, float v, float out[4]);
+
+/* Alpha of triangle t's material at barycentric (screen-linear) weights b, for the MASK alpha test. */
+static float material_alpha(const raster_context *c, uint32_t t, const uint32_t v[3], const float b[3]) {
+    const pf_raster_mesh *mesh = c->mesh;
+    const pf_raster_options *o = c->options;
+    uint32_t id = mesh->materials ? mesh->materials[t] : 0;
+    const pf_raster_material *m = &o->materials[id];
+    float alpha = m->base_color[3];
+    float p[3], sum = 0.0f;
+    for (int k = 0; k < 3; ++k) { p[k] = b[k] * c->sinvw[v[k]]; sum += p[k]; }
+    if (!(sum > 0.0f)) return alpha;
+    for (int k = 0; k < 3; ++k) p[k] /= sum;
+    if (mesh->colors) {
+        float s = 0.0f;
+        for (int k = 0; k < 3; ++k) s += p[k] * mesh->colors[4 * (size_t)v[k] + 3];
+        alpha *= s;
+    }
+    if (mesh->uvs && m->texture >= 0 && (size_t)m->texture < o->texture_count) {
+        const pf_raster_texture *tex = &o->textures[m->texture];
+        if (tex->rgba && tex->width > 0 && tex->height > 0) {
+            float u = 0.0f, w = 0.0f;
+            for (int k = 0; k < 3; ++k) { u += p[k] * mesh->uvs[2 * (size_t)v[k]]; w += p[k] * mesh->uvs[2 * (size_t)v[k] + 1]; }
+            const float *tr = m->uv_transform;
+            float texel[4];
+            sample_texture(c, tex, tr[0] * u + tr[1] * w + tr[2], tr[3] * u + tr[4] * w + tr[5], texel);
+            alpha *= texel[3];
+        }
+    }
+    return alpha;
+}
+
+/* The alpha-tested edge loop: one sample at a time, because every covered sample samples the texture. */
+static void raster_masked(const raster_context *c, uint32_t t, const uint32_t v[3], const edge_fn e[3], float area,
+                          float z0, float k1, float k2, float cutoff, long tile_x0, long tile_y0,
+                          long sx0, long sx1, long sy0, long sy1, float *depth, uint32_t *ids) {
+    for (long y = sy0; y <= sy1; ++y) {
+        float py = (float)(tile_y0 + y) + 0.5f;
+        float b0 = e[0].b * (py - e[0].oy), b1 = e[1].b * (py - e[1].oy), b2 = e[2].b * (py - e[2].oy);
+        for (long x = sx0; x <= sx1; ++x) {
+            float px = (float)(tile_x0 + x) + 0.5f;
+            float w0 = e[0].a * (px - e[0].ox) + b0, w1 = e[1].a * (px - e[1].ox) + b1, w2 = e[2].a * (px - e[2].ox) + b2;
+            if (!(edge_inside(&e[0], w0) && edge_inside(&e[1], w1) && edge_inside(&e[2], w2))) continue;
+            float z = z0 + (w1 * k1 + w2 * k2);
+            if (!(z < depth[y * TILE_SAMPLES + x])) continue;
+            const float b[3] = {w0 / area, w1 / area, w2 / area};
+            if (material_alpha(c, t, v, b) < cutoff) continue;
+            depth[y * TILE_SAMPLES + x] = z;
+            ids[y * TILE_SAMPLES + x] = t;
+        }
+    }
+}
 
 static void raster_triangle(const raster_context *c, uint32_t t, long tile_x0, long tile_y0, long tile_w, long tile_h,
                             float *depth, uint32_t *ids) {
@@ -162,61 +227,73 @@ static void raster_triangle(const raster_context *c, uint32_t t, long tile_x0, l
     float area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
     area = -area;
     if (!(area > 0.0f)) return;
-    /* Edge i is opposite vertex i; with the winding flipped the edge functions run b -> a. */
-    edge_fn e0 = make_edge(x2, y2, x1, y1), e1 = make_edge(x0, y0, x2, y2), e2 = make_edge(x1, y1, x0, y0);
-    float z0 = c->sz[v0];
-    float k1 = (c->sz[v1] - z0) / area, k2 = (c->sz[v2] - z0) / area;
-
     float bx0 = fminf(x0, fminf(x1, x2)), bx1 = fmaxf(x0, fmaxf(x1, x2));
     float by0 = fminf(y0, fminf(y1, y2)), by1 = fmaxf(y0, fmaxf(y1, y2));
-    long sx0 = (long)ceilf(bx0 - 0.5f) - tile_x0, sx1 = (long)floorf(bx1 - 0.5f) - tile_x0;
-    long sy0 = (long)ceilf(by0 - 0.5f) - tile_y0, sy1 = (long)floorf(by1 - 0.5f) - tile_y0;
+    long sx0 = ceil_small(bx0 - 0.5f) - tile_x0, sx1 = floor_small(bx1 - 0.5f) - tile_x0;
+    long sy0 = ceil_small(by0 - 0.5f) - tile_y0, sy1 = floor_small(by1 - 0.5f) - tile_y0;
     if (sx0 < 0) sx0 = 0;
     if (sy0 < 0) sy0 = 0;
     if (sx1 > tile_w - 1) sx1 = tile_w - 1;
     if (sy1 > tile_h - 1) sy1 = tile_h - 1;
     if (sx0 > sx1 || sy0 > sy1) return;
 
-#if defined(__x86_64__)
-    /* Four samples of a row per step; the group start is aligned to 4 inside the tile, whose width is a
-     * multiple of 4 (lanes past tile_w are masked off below). */
-    const __m128 zero = _mm_setzero_ps();
-    const __m128 lane = _mm_set_ps(3.5f, 2.5f, 1.5f, 0.5f);
-    const __m128 a0 = _mm_set1_ps(e0.a), a1 = _mm_set1_ps(e1.a), a2 = _mm_set1_ps(e2.a);
-    const __m128 o0 = _mm_set1_ps(e0.ox), o1 = _mm_set1_ps(e1.ox), o2 = _mm_set1_ps(e2.ox);
-    const __m128 tl0 = _mm_castsi128_ps(_mm_set1_epi32(e0.top_left ? -1 : 0));
-    const __m128 tl1 = _mm_castsi128_ps(_mm_set1_epi32(e1.top_left ? -1 : 0));
-    const __m128 tl2 = _mm_castsi128_ps(_mm_set1_epi32(e2.top_left ? -1 : 0));
-    const __m128 vz0 = _mm_set1_ps(z0), vk1 = _mm_set1_ps(k1), vk2 = _mm_set1_ps(k2);
-    const __m128i vid = _mm_set1_epi32((int)t);
-    long gx0 = sx0 & ~3L;
-    for (long y = sy0; y <= sy1; ++y) {
-        float py = (float)(tile_y0 + y) + 0.5f;
-        __m128 b0 = _mm_set1_ps(e0.b * (py - e0.oy)), b1 = _mm_set1_ps(e1.b * (py - e1.oy)), b2 = _mm_set1_ps(e2.b * (py - e2.oy));
-        float *drow = depth + y * TILE_SAMPLES;
-        uint32_t *irow = ids + y * TILE_SAMPLES;
-        for (long x = gx0; x <= sx1; x += 4) {
-            __m128 px = _mm_add_ps(_mm_set1_ps((float)(tile_x0 + x)), lane);
-            __m128 w0 = _mm_add_ps(_mm_mul_ps(a0, _mm_sub_ps(px, o0)), b0);
-            __m128 w1 = _mm_add_ps(_mm_mul_ps(a1, _mm_sub_ps(px, o1)), b1);
-            __m128 w2 = _mm_add_ps(_mm_mul_ps(a2, _mm_sub_ps(px, o2)), b2);
-            __m128 in0 = _mm_or_ps(_mm_cmpgt_ps(w0, zero), _mm_and_ps(_mm_cmpeq_ps(w0, zero), tl0));
-            __m128 in1 = _mm_or_ps(_mm_cmpgt_ps(w1, zero), _mm_and_ps(_mm_cmpeq_ps(w1, zero), tl1));
-            __m128 in2 = _mm_or_ps(_mm_cmpgt_ps(w2, zero), _mm_and_ps(_mm_cmpeq_ps(w2, zero), tl2));
-            __m128 inside = _mm_and_ps(in0, _mm_and_ps(in1, in2));
-            if (_mm_movemask_ps(inside) == 0) continue;
-            __m128 z = _mm_add_ps(vz0, _mm_add_ps(_mm_mul_ps(w1, vk1), _mm_mul_ps(w2, vk2)));
-            __m128 old = _mm_loadu_ps(drow + x);
-            __m128 pass = _mm_and_ps(inside, _mm_cmplt_ps(z, old));
-            if (_mm_movemask_ps(pass) == 0) continue;
-            /* Lanes past tile_w stay inside the 64-wide row buffer and are never resolved. */
-            __m128i keep = _mm_castps_si128(pass);
-            _mm_storeu_ps(drow + x, _mm_or_ps(_mm_and_ps(pass, z), _mm_andnot_ps(pass, old)));
-            __m128i oldid = _mm_loadu_si128((const __m128i *)(irow + x));
-            _mm_storeu_si128((__m128i *)(irow + x), _mm_or_si128(_mm_and_si128(keep, vid), _mm_andnot_si128(keep, oldid)));
-        }
+    /* Edge i is opposite vertex i; with the winding flipped the edge functions run b -> a. */
+    edge_fn e0 = make_edge(x2, y2, x1, y1), e1 = make_edge(x0, y0, x2, y2), e2 = make_edge(x1, y1, x0, y0);
+    float z0 = c->sz[v0], inverse_area = 1.0f / area;
+    float k1 = (c->sz[v1] - z0) * inverse_area, k2 = (c->sz[v2] - z0) * inverse_area;
+
+    uint32_t material = c->mesh->materials ? c->mesh->materials[t] : 0;
+    if (material < c->options->material_count && c->options->materials[material].alpha_cutoff > 0.0f) {
+        const uint32_t v[3] = {v0, v1, v2};
+        const edge_fn e[3] = {e0, e1, e2};
+        raster_masked(c, t, v, e, area, z0, k1, k2, c->options->materials[material].alpha_cutoff,
+                      tile_x0, tile_y0, sx0, sx1, sy0, sy1, depth, ids);
+        return;
     }
-#else
+
+#if defined(__x86_64__)
+    if (!c->scalar) {
+        /* Four samples of a row per step, the same arithmetic as the scalar loop below lane by lane; groups
+         * start at a multiple of 4 inside the tile, whose row buffer is 64 wide. */
+        const __m128 zero = _mm_setzero_ps();
+        const __m128 lane = _mm_set_ps(3.5f, 2.5f, 1.5f, 0.5f);
+        const __m128 a0 = _mm_set1_ps(e0.a), a1 = _mm_set1_ps(e1.a), a2 = _mm_set1_ps(e2.a);
+        const __m128 o0 = _mm_set1_ps(e0.ox), o1 = _mm_set1_ps(e1.ox), o2 = _mm_set1_ps(e2.ox);
+        const __m128 tl0 = _mm_castsi128_ps(_mm_set1_epi32(e0.top_left ? -1 : 0));
+        const __m128 tl1 = _mm_castsi128_ps(_mm_set1_epi32(e1.top_left ? -1 : 0));
+        const __m128 tl2 = _mm_castsi128_ps(_mm_set1_epi32(e2.top_left ? -1 : 0));
+        const __m128 vz0 = _mm_set1_ps(z0), vk1 = _mm_set1_ps(k1), vk2 = _mm_set1_ps(k2);
+        const __m128i vid = _mm_set1_epi32((int)t);
+        long gx0 = sx0 & ~3L;
+        for (long y = sy0; y <= sy1; ++y) {
+            float py = (float)(tile_y0 + y) + 0.5f;
+            __m128 b0 = _mm_set1_ps(e0.b * (py - e0.oy)), b1 = _mm_set1_ps(e1.b * (py - e1.oy)), b2 = _mm_set1_ps(e2.b * (py - e2.oy));
+            float *drow = depth + y * TILE_SAMPLES;
+            uint32_t *irow = ids + y * TILE_SAMPLES;
+            for (long x = gx0; x <= sx1; x += 4) {
+                __m128 px = _mm_add_ps(_mm_set1_ps((float)(tile_x0 + x)), lane);
+                __m128 w0 = _mm_add_ps(_mm_mul_ps(a0, _mm_sub_ps(px, o0)), b0);
+                __m128 w1 = _mm_add_ps(_mm_mul_ps(a1, _mm_sub_ps(px, o1)), b1);
+                __m128 w2 = _mm_add_ps(_mm_mul_ps(a2, _mm_sub_ps(px, o2)), b2);
+                __m128 in0 = _mm_or_ps(_mm_cmpgt_ps(w0, zero), _mm_and_ps(_mm_cmpeq_ps(w0, zero), tl0));
+                __m128 in1 = _mm_or_ps(_mm_cmpgt_ps(w1, zero), _mm_and_ps(_mm_cmpeq_ps(w1, zero), tl1));
+                __m128 in2 = _mm_or_ps(_mm_cmpgt_ps(w2, zero), _mm_and_ps(_mm_cmpeq_ps(w2, zero), tl2));
+                __m128 inside = _mm_and_ps(in0, _mm_and_ps(in1, in2));
+                if (_mm_movemask_ps(inside) == 0) continue;
+                __m128 z = _mm_add_ps(vz0, _mm_add_ps(_mm_mul_ps(w1, vk1), _mm_mul_ps(w2, vk2)));
+                __m128 old = _mm_loadu_ps(drow + x);
+                __m128 pass = _mm_and_ps(inside, _mm_cmplt_ps(z, old));
+                if (_mm_movemask_ps(pass) == 0) continue;
+                /* Lanes past tile_w stay inside the 64-wide row buffer and are never resolved. */
+                __m128i keep = _mm_castps_si128(pass);
+                _mm_storeu_ps(drow + x, _mm_or_ps(_mm_and_ps(pass, z), _mm_andnot_ps(pass, old)));
+                __m128i oldid = _mm_loadu_si128((const __m128i *)(irow + x));
+                _mm_storeu_si128((__m128i *)(irow + x), _mm_or_si128(_mm_and_si128(keep, vid), _mm_andnot_si128(keep, oldid)));
+            }
+        }
+        return;
+    }
+#endif
     for (long y = sy0; y <= sy1; ++y) {
         float py = (float)(tile_y0 + y) + 0.5f;
         float b0 = e0.b * (py - e0.oy), b1 = e1.b * (py - e1.oy), b2 = e2.b * (py - e2.oy);
@@ -228,21 +305,19 @@ static void raster_triangle(const raster_context *c, uint32_t t, long tile_x0, l
             if (z < depth[y * TILE_SAMPLES + x]) { depth[y * TILE_SAMPLES + x] = z; ids[y * TILE_SAMPLES + x] = t; }
         }
     }
-#endif
 }
 
 /* ---- shading ----------------------------------------------------------------------------------------- */
 
 /* Bilinear, wrap-repeat, texels converted to linear before filtering. */
-static void sample_texture(const raster_context *c, const pf_raster_texture *tex, float u, float v, float out[3]) {
-    if (!(isfinite(u) && isfinite(v))) { out[0] = out[1] = out[2] = 1.0f; return; }
+static void sample_texture(const raster_context *c, const pf_raster_texture *tex, float u, float v, float out[4]) {
+    if (!(isfinite(u) && isfinite(v))) { out[0] = out[1] = out[2] = out[3] = 1.0f; return; }
     long w = (long)tex->width, h = (long)tex->height;
-    u -= floorf(u);
-    v -= floorf(v);
+    u -= fabsf(u) < 1e9f ? (float)floor_small(u) : floorf(u);
+    v -= fabsf(v) < 1e9f ? (float)floor_small(v) : floorf(v);
     float fx = u * (float)w - 0.5f, fy = v * (float)h - 0.5f;
-    float x0f = floorf(fx), y0f = floorf(fy);
-    float tx = fx - x0f, ty = fy - y0f;
-    long x0 = (long)x0f, y0 = (long)y0f;
+    long x0 = floor_small(fx), y0 = floor_small(fy);
+    float tx = fx - (float)x0, ty = fy - (float)y0;
     if (x0 < 0) x0 += w;
     if (y0 < 0) y0 += h;
     if (x0 >= w) x0 -= w;
@@ -255,6 +330,10 @@ static void sample_texture(const raster_context *c, const pf_raster_texture *tex
         float bottom = c->to_linear[p01[k]] + (c->to_linear[p11[k]] - c->to_linear[p01[k]]) * tx;
         out[k] = top + (bottom - top) * ty;
     }
+    /* Alpha is linear already. */
+    float top = (float)p00[3] + ((float)p10[3] - (float)p00[3]) * tx;
+    float bottom = (float)p01[3] + ((float)p11[3] - (float)p01[3]) * tx;
+    out[3] = (top + (bottom - top) * ty) * (1.0f / 255.0f);
 }
 
 static void normalize3(float v[3]) {
@@ -275,15 +354,10 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
     b[1] = ((px - x0) * (y2 - y0) - (x2 - x0) * (py - y0)) / area;
     b[2] = ((x1 - x0) * (py - y0) - (px - x0) * (y1 - y0)) / area;
     b[0] = 1.0f - b[1] - b[2];
-    float edge_distance[3];
     for (int k = 0; k < 3; ++k) {
         /* A group's centroid may lie just outside the triangle that shades it: extrapolate, within limits. */
         if (b[k] < -0.5f) b[k] = -0.5f;
         if (b[k] > 1.5f) b[k] = 1.5f;
-        /* Distance to the edge opposite vertex k, in samples: barycentric * height of that vertex. */
-        float ex = c->sx[v[(k + 2) % 3]] - c->sx[v[(k + 1) % 3]], ey = c->sy[v[(k + 2) % 3]] - c->sy[v[(k + 1) % 3]];
-        float len = sqrtf(ex * ex + ey * ey);
-        edge_distance[k] = len > 0.0f ? fabsf(b[k]) * fabsf(area) / len : 0.0f;
     }
     /* Perspective-correct weights: interpolate attribute/w and 1/w linearly on screen. */
     float p[3], sum = 0.0f;
@@ -318,7 +392,7 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
             if (tex->rgba && tex->width > 0 && tex->height > 0) {
                 const float *tr = m->uv_transform;
                 float tu = tr[0] * u + tr[1] * w + tr[2], tv = tr[3] * u + tr[4] * w + tr[5];
-                float texel[3];
+                float texel[4];
                 sample_texture(c, tex, tu, tv, texel);
                 for (int ch = 0; ch < 3; ++ch) color[ch] *= texel[ch];
             }
@@ -358,6 +432,13 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
     }
 
     if (o->flags & PF_RASTER_WIREFRAME) {
+        /* Distance to the edge opposite vertex k, in samples: barycentric * height of that vertex. */
+        float edge_distance[3];
+        for (int k = 0; k < 3; ++k) {
+            float ex = c->sx[v[(k + 2) % 3]] - c->sx[v[(k + 1) % 3]], ey = c->sy[v[(k + 2) % 3]] - c->sy[v[(k + 1) % 3]];
+            float len = sqrtf(ex * ex + ey * ey);
+            edge_distance[k] = len > 0.0f ? fabsf(b[k]) * fabsf(area) / len : 0.0f;
+        }
         float d = fminf(edge_distance[0], fminf(edge_distance[1], edge_distance[2])) * 0.5f; /* output pixels */
         float f = 0.5f * o->wireframe_width + 0.25f - d;
         f = f < 0.0f ? 0.0f : (f > 1.0f ? 1.0f : f);
@@ -466,6 +547,7 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
     c.options = options;
     c.sample_width = options->width * 2;
     c.sample_height = options->height * 2;
+    c.scalar = (options->flags & PF_RASTER_SCALAR) != 0;
     for (int i = 0; i < 256; ++i) c.to_linear[i] = srgb_to_linear((float)i / 255.0f);
     for (int i = 0; i < SRGB_LUT; ++i) {
         float s = linear_to_srgb((float)i / (float)(SRGB_LUT - 1)) * 255.0f + 0.5f;
@@ -510,19 +592,18 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
     c.sx = sx; c.sy = sy; c.sz = sz; c.sinvw = sinvw;
 
     transform_vertices(&c, sx, sy, sz, sinvw, valid);
-    for (size_t i = 0; i < triangle_count * 3; ++i) {
-        if (mesh->indices[i] >= n) { free(arena); return (size_t)-1; }
-    }
 
     /* Binning, two passes over fixed chunks of triangles: count per (tile, chunk), prefix-sum, fill. Each
      * tile's list is then in submission order. */
     memset(offsets, 0, (chunks * tile_count + 1) * sizeof(size_t));
-    size_t drawn = 0;
+    size_t drawn = 0, bad_indices = 0;
     const long chunk_count = (long)chunks;
-#pragma omp parallel for schedule(static) reduction(+ : drawn)
+#pragma omp parallel for schedule(static) reduction(+ : drawn, bad_indices)
     for (long k = 0; k < chunk_count; ++k) {
         size_t begin = triangle_count * (size_t)k / chunks, end = triangle_count * (size_t)(k + 1) / chunks;
         for (size_t t = begin; t < end; ++t) {
+            const uint32_t *idx = mesh->indices + 3 * t;
+            if (idx[0] >= n || idx[1] >= n || idx[2] >= n) { bad_indices++; rects[t] = 0; continue; }
             uint64_t r = triangle_tiles(&c, valid, t);
             rects[t] = r;
             if (!r) continue;
@@ -532,6 +613,7 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
                 for (uint32_t tx = tx0; tx <= tx1; ++tx) offsets[((size_t)ty * tiles_x + tx) * chunks + (size_t)k]++;
         }
     }
+    if (bad_indices) { free(arena); return (size_t)-1; }
     size_t total = 0;
     for (size_t i = 0; i < chunks * tile_count; ++i) { size_t v = offsets[i]; offsets[i] = total; total += v; }
     offsets[chunks * tile_count] = total;

@@ -19,9 +19,10 @@ public struct RenderGeometry: Sendable {
     public private(set) var indices: [UInt32] = []
     /// One raster material id per triangle.
     public private(set) var triangleMaterials: [UInt32] = []
-    public private(set) var materials: [pf_raster_material] = []
+    /// The core's materials, one per (scene material, has UVs, drawn double-sided) triple, in first-use order.
+    private(set) var materials: [pf_raster_material] = []
     /// Decoded base-color textures, RGBA8 each.
-    public private(set) var textures: [(width: Int, height: Int, rgba: [UInt8])] = []
+    public private(set) var textures: [DecodedImage] = []
     public private(set) var bounds = BoundingBox()
     /// Images that could not be decoded or primitives that were skipped, one sentence each.
     public private(set) var warnings: [String] = []
@@ -31,16 +32,32 @@ public struct RenderGeometry: Sendable {
 
     public init(scene: Scene) {
         let instances = scene.meshInstances()
+        // Points and lines become small solids (octahedra, crossed ribbons) so point clouds and curves show.
+        var drawables: [(instance: MeshInstance, primitive: Primitive, doubleSided: Bool)] = []
+        var glyphSize: Float?
+        for instance in instances {
+            for primitive in scene.meshes[instance.mesh].primitives {
+                if primitive.mode == .triangles {
+                    drawables.append((instance, primitive, false))
+                    continue
+                }
+                if glyphSize == nil { glyphSize = max(scene.worldBounds().diagonal, 1e-6) * 0.004 }
+                // The glyphs are built in the primitive's space: undo the instance's scale.
+                let scale = max(abs(instance.worldMatrix.determinant3x3), 1e-12)
+                let size = glyphSize! / Float(pow(Double(scale), 1.0 / 3.0))
+                if let glyphs = Self.glyphs(for: primitive, size: size) {
+                    drawables.append((instance, glyphs, primitive.mode == .lines))
+                }
+            }
+        }
         var vertexTotal = 0, indexTotal = 0
         var anyNormals = false, anyUVs = false, anyColors = false
-        for instance in instances {
-            for primitive in scene.meshes[instance.mesh].primitives where primitive.mode == .triangles && primitive.vertexCount > 0 {
-                vertexTotal += primitive.vertexCount
-                indexTotal += primitive.indices.count / 3 * 3
-                anyNormals = anyNormals || primitive.stream(.normal) != nil
-                anyUVs = anyUVs || primitive.streams.contains { if case .texcoord = $0.semantic { return true } else { return false } }
-                anyColors = anyColors || primitive.stream(.color(0)) != nil
-            }
+        for (_, primitive, _) in drawables where primitive.vertexCount > 0 {
+            vertexTotal += primitive.vertexCount
+            indexTotal += primitive.indices.count / 3 * 3
+            anyNormals = anyNormals || primitive.stream(.normal) != nil
+            anyUVs = anyUVs || primitive.streams.contains { if case .texcoord = $0.semantic { return true } else { return false } }
+            anyColors = anyColors || primitive.stream(.color(0)) != nil
         }
         positions.reserveCapacity(vertexTotal * 3)
         indices.reserveCapacity(indexTotal)
@@ -52,74 +69,84 @@ public struct RenderGeometry: Sendable {
 
         var materialIDs: [MaterialKey: UInt32] = [:]
         var textureIDs: [Int: Int32] = [:]
-        for instance in instances {
+        for (instance, primitive, forceDoubleSided) in drawables {
             let m = instance.worldMatrix
             let mirrored = m.determinant3x3 < 0
             let normalMatrix = Self.cofactor(m)
-            for primitive in scene.meshes[instance.mesh].primitives where primitive.mode == .triangles {
-                guard let position = primitive.stream(.position), position.components == 3, position.count > 0 else { continue }
-                let base = UInt32(positions.count / 3)
-                let count = position.count
-                let material = primitive.material.flatMap { $0 >= 0 && $0 < scene.materials.count ? scene.materials[$0] : nil }
-                let uvSet = material?.baseColorTexture.map { $0.textureTransform?.texCoord ?? $0.texCoord } ?? 0
-                let uv = primitive.stream(.texcoord(uvSet)) ?? primitive.stream(.texcoord(0))
-                let hasUV = uv.map { $0.components == 2 && $0.count == count } ?? false
+            guard let position = primitive.stream(.position), position.components == 3, position.count > 0 else { continue }
+            let base = UInt32(positions.count / 3)
+            let count = position.count
+            let material = primitive.material.flatMap { $0 >= 0 && $0 < scene.materials.count ? scene.materials[$0] : nil }
+            let uvSet = material?.baseColorTexture.map { $0.textureTransform?.texCoord ?? $0.texCoord } ?? 0
+            let uv = primitive.stream(.texcoord(uvSet)) ?? primitive.stream(.texcoord(0))
+            let hasUV = uv.map { $0.components == 2 && $0.count == count } ?? false
 
-                position.data.withUnsafeBufferPointer { p in
-                    for i in 0..<count {
-                        let (x, y, z) = m.transformPoint(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                        positions.append(x); positions.append(y); positions.append(z)
-                        bounds.add(x, y, z)
-                    }
-                }
-                if anyNormals {
-                    if let n = primitive.stream(.normal), n.components == 3, n.count == count {
-                        n.data.withUnsafeBufferPointer { p in
-                            for i in 0..<count {
-                                let v = Self.apply3x3(normalMatrix, p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                                normalData.append(v.0); normalData.append(v.1); normalData.append(v.2)
-                            }
-                        }
+            if m.isIdentity {
+                positions.append(contentsOf: position.data)
+            } else {
+                Self.appendTransformed(position.data, count: count, to: &positions) { m.transformPoint($0, $1, $2) }
+            }
+            if anyNormals {
+                if let n = primitive.stream(.normal), n.components == 3, n.count == count {
+                    if m.isIdentity {
+                        normalData.append(contentsOf: n.data)
                     } else {
-                        normalData.append(contentsOf: repeatElement(0, count: count * 3))
+                        Self.appendTransformed(n.data, count: count, to: &normalData) { Self.apply3x3(normalMatrix, $0, $1, $2) }
                     }
-                }
-                if anyUVs {
-                    if hasUV, let uv { uvData.append(contentsOf: uv.data) } else { uvData.append(contentsOf: repeatElement(0, count: count * 2)) }
-                }
-                if anyColors {
-                    if let c = primitive.stream(.color(0)), c.count == count, c.components == 3 || c.components == 4 {
-                        for i in 0..<count {
-                            for k in 0..<3 { colorData.append(c.data[c.components * i + k]) }
-                            colorData.append(c.components == 4 ? c.data[4 * i + 3] : 1)
-                        }
-                    } else {
-                        colorData.append(contentsOf: repeatElement(1, count: count * 4))
-                    }
-                }
-
-                let key = MaterialKey(material: primitive.material ?? -1, hasUV: hasUV)
-                let id: UInt32
-                if let known = materialIDs[key] {
-                    id = known
                 } else {
-                    id = UInt32(materials.count)
-                    materialIDs[key] = id
-                    materials.append(makeMaterial(material, hasUV: hasUV, scene: scene, textureIDs: &textureIDs))
+                    normalData.append(contentsOf: repeatElement(0, count: count * 3))
                 }
-                let triangles = primitive.indices.count / 3
-                primitive.indices.withUnsafeBufferPointer { idx in
+            }
+            if anyUVs {
+                if hasUV, let uv { uvData.append(contentsOf: uv.data) } else { uvData.append(contentsOf: repeatElement(0, count: count * 2)) }
+            }
+            if anyColors {
+                if let c = primitive.stream(.color(0)), c.count == count, c.components == 3 || c.components == 4 {
+                    for i in 0..<count {
+                        for k in 0..<3 { colorData.append(c.data[c.components * i + k]) }
+                        colorData.append(c.components == 4 ? c.data[4 * i + 3] : 1)
+                    }
+                } else {
+                    colorData.append(contentsOf: repeatElement(1, count: count * 4))
+                }
+            }
+
+            let key = MaterialKey(material: primitive.material ?? -1, hasUV: hasUV, forceDoubleSided: forceDoubleSided)
+            let id: UInt32
+            if let known = materialIDs[key] {
+                id = known
+            } else {
+                id = UInt32(materials.count)
+                materialIDs[key] = id
+                var made = makeMaterial(material, hasUV: hasUV, scene: scene, textureIDs: &textureIDs)
+                if forceDoubleSided { made.double_sided = 1 }
+                materials.append(made)
+            }
+            let triangles = primitive.indices.count / 3
+            let start = indices.count
+            indices.append(contentsOf: repeatElement(0, count: triangles * 3))
+            var kept = 0
+            primitive.indices.withUnsafeBufferPointer { idx in
+                indices.withUnsafeMutableBufferPointer { out in
                     for t in 0..<triangles {
                         let a = idx[3 * t], b = idx[3 * t + 1], c = idx[3 * t + 2]
                         guard Int(a) < count, Int(b) < count, Int(c) < count else { continue }
                         // A mirroring transform flips the winding; undo it so front faces stay front.
-                        indices.append(base + a)
-                        indices.append(base + (mirrored ? c : b))
-                        indices.append(base + (mirrored ? b : c))
-                        triangleMaterials.append(id)
+                        let o = start + 3 * kept
+                        out[o] = base + a
+                        out[o + 1] = base + (mirrored ? c : b)
+                        out[o + 2] = base + (mirrored ? b : c)
+                        kept += 1
                     }
                 }
             }
+            indices.removeLast((triangles - kept) * 3)
+            triangleMaterials.append(contentsOf: repeatElement(id, count: kept))
+        }
+        if !positions.isEmpty {
+            var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
+            positions.withUnsafeBufferPointer { _ = pf_bounds($0.baseAddress, $0.count / 3, 3, &lo, &hi) }
+            if lo[0] <= hi[0] { bounds = BoundingBox(min: lo, max: hi) }
         }
         if anyNormals { normals = normalData }
         if anyUVs { uvs = uvData }
@@ -129,6 +156,59 @@ public struct RenderGeometry: Sendable {
     private struct MaterialKey: Hashable {
         var material: Int
         var hasUV: Bool
+        var forceDoubleSided: Bool
+    }
+
+    /// Most points drawn from one primitive; a denser cloud is thinned evenly (a thumbnail cannot show more).
+    static let maxPoints = 250_000
+
+    /// A triangle primitive standing in for a point or line primitive: an octahedron of radius 1.5 `size` per point,
+    /// two crossed ribbons of half-width `size` per segment (draw them double-sided). COLOR_0 and the material
+    /// carry over; nil when nothing is left to draw.
+    static func glyphs(for primitive: Primitive, size: Float) -> Primitive? {
+        guard let position = primitive.stream(.position), position.components == 3, position.count > 0 else { return nil }
+        let p = position.data, vertexCount = position.count
+        let color = primitive.stream(.color(0)).flatMap { $0.count == vertexCount && ($0.components == 3 || $0.components == 4) ? $0 : nil }
+        var positions: [Float] = [], colors: [Float] = [], indices: [UInt32] = []
+        func emit(_ x: Float, _ y: Float, _ z: Float, colorOf v: Int) {
+            positions += [x, y, z]
+            if let color { colors += color.data[color.components * v..<color.components * (v + 1)] }
+        }
+        switch primitive.mode {
+        case .points:
+            let all = primitive.indices.filter { Int($0) < vertexCount }
+            let step = max(1, (all.count + maxPoints - 1) / maxPoints)
+            let octahedron: [(Float, Float, Float)] = [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)]
+            // Counter-clockwise seen from outside.
+            let faces: [UInt32] = [0, 2, 4, 2, 1, 4, 1, 3, 4, 3, 0, 4, 2, 0, 5, 1, 2, 5, 3, 1, 5, 0, 3, 5]
+            for k in stride(from: 0, to: all.count, by: step) {
+                let v = Int(all[k]), base = UInt32(positions.count / 3)
+                let r = 1.5 * size // a point reads smaller than a line of the same width
+                for o in octahedron { emit(p[3 * v] + o.0 * r, p[3 * v + 1] + o.1 * r, p[3 * v + 2] + o.2 * r, colorOf: v) }
+                indices += faces.map { base + $0 }
+            }
+        case .lines:
+            for k in stride(from: 0, to: primitive.indices.count - 1, by: 2) {
+                let a = Int(primitive.indices[k]), b = Int(primitive.indices[k + 1])
+                guard a < vertexCount, b < vertexCount else { continue }
+                let pa = SIMD3(p[3 * a], p[3 * a + 1], p[3 * a + 2]), pb = SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2])
+                let d = normalized(pb - pa)
+                guard dot(d, d) > 0 else { continue }
+                let helper: SIMD3<Float> = abs(d.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
+                let u = normalized(cross(d, helper)) * size, w = normalized(cross(d, u)) * size
+                for side in [u, w] {
+                    let base = UInt32(positions.count / 3)
+                    for (q, v) in [(pa - side, a), (pb - side, b), (pb + side, b), (pa + side, a)] { emit(q.x, q.y, q.z, colorOf: v) }
+                    indices += [base, base + 1, base + 2, base, base + 2, base + 3]
+                }
+            }
+        case .triangles:
+            return primitive
+        }
+        guard !indices.isEmpty else { return nil }
+        var streams = [VertexStream(.position, components: 3, data: positions)]
+        if let color { streams.append(VertexStream(.color(0), components: color.components, data: colors)) }
+        return Primitive(streams: streams, indices: indices, material: primitive.material)
     }
 
     private mutating func makeMaterial(_ material: Material?, hasUV: Bool, scene: Scene, textureIDs: inout [Int: Int32]) -> pf_raster_material {
@@ -140,6 +220,7 @@ public struct RenderGeometry: Sendable {
         out.uv_transform = (1, 0, 0, 0, 1, 0)
         out.double_sided = material?.doubleSided == true ? 1 : 0
         out.unlit = material?.extensions?["KHR_materials_unlit"] != nil ? 1 : 0
+        out.alpha_cutoff = material?.alphaMode == .mask ? max(material!.alphaCutoff, 1e-6) : 0
         guard hasUV, let reference = material?.baseColorTexture,
               reference.texture >= 0, reference.texture < scene.textures.count,
               let source = scene.textures[reference.texture].source, source >= 0, source < scene.images.count else { return out }
@@ -154,7 +235,7 @@ public struct RenderGeometry: Sendable {
         do {
             let decoded = try ImageDecoder.decode(scene.images[source].data)
             let id = Int32(textures.count)
-            textures.append((decoded.width, decoded.height, decoded.rgba))
+            textures.append(decoded)
             textureIDs[source] = id
             out.texture = id
         } catch {
@@ -176,6 +257,23 @@ public struct RenderGeometry: Sendable {
         ]
         if m.determinant3x3 < 0 { c = c.map { -$0 } }
         return c
+    }
+
+    /// Appends `count` xyz triples of `source`, each mapped through `transform`.
+    private static func appendTransformed(_ source: [Float], count: Int, to destination: inout [Float],
+                                          _ transform: (Float, Float, Float) -> (Float, Float, Float)) {
+        let start = destination.count
+        destination.append(contentsOf: repeatElement(0, count: count * 3))
+        source.withUnsafeBufferPointer { p in
+            destination.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count {
+                    let v = transform(p[3 * i], p[3 * i + 1], p[3 * i + 2])
+                    out[start + 3 * i] = v.0
+                    out[start + 3 * i + 1] = v.1
+                    out[start + 3 * i + 2] = v.2
+                }
+            }
+        }
     }
 
     private static func apply3x3(_ c: [Float], _ x: Float, _ y: Float, _ z: Float) -> (Float, Float, Float) {

@@ -9,6 +9,8 @@ public struct RenderOptions: Sendable, Equatable {
     public var uvChecker = false
     /// Base color only, no lighting.
     public var unlit = false
+    /// Coverage through the core's scalar loop instead of SSE2; the output must not change (tests).
+    var scalarCoverage = false
 
     public init(width: Int = 512, height: Int = 512, background: Background = .transparent) {
         self.width = width

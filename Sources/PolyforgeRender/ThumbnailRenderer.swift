@@ -67,6 +67,7 @@ public struct ThumbnailRenderer: Sendable {
         raster.flags = (options.wireframe ? UInt32(PF_RASTER_WIREFRAME) : 0)
             | (options.uvChecker ? UInt32(PF_RASTER_UV_CHECKER) : 0)
             | (options.unlit ? UInt32(PF_RASTER_UNLIT) : 0)
+            | (options.scalarCoverage ? UInt32(PF_RASTER_SCALAR) : 0)
 
         let textureViews = g.textures.map { texture -> pf_raster_texture in
             var t = pf_raster_texture()
@@ -124,7 +125,7 @@ private func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Fl
 }
 
 /// Pins every texture's pixels for the duration of `body`, which sees them as pf_raster_texture values.
-private func withTexturePointers<R>(_ textures: [(width: Int, height: Int, rgba: [UInt8])], _ views: [pf_raster_texture],
+private func withTexturePointers<R>(_ textures: [DecodedImage], _ views: [pf_raster_texture],
                                     _ body: (UnsafeBufferPointer<pf_raster_texture>) -> R) -> R {
     var views = views
     func pin(_ index: Int) -> R {

@@ -13,7 +13,8 @@ struct Polyforge: ParsableCommand {
             Exit codes: 0 success, 1 an input could not be read or an output could not be written, 64 bad usage.
             """,
         version: PolyforgeVersion.string,
-        subcommands: [InfoCommand.self, ConvertCommand.self, FixturesCommand.self, ThumbCommand.self, QCCommand.self, RepairCommand.self])
+        subcommands: [InfoCommand.self, ConvertCommand.self, FixturesCommand.self, ThumbCommand.self, QCCommand.self, RepairCommand.self,
+                      SimplifyCommand.self, LODCommand.self, CompareCommand.self])
 
     static func main() {
         // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work.

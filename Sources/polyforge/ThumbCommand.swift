@@ -109,8 +109,10 @@ struct ThumbCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for w in loaded.scene.warnings { Output.warning("\(input): \(w)") }
+        let readMilliseconds = Stopwatch.milliseconds(since: start)
         let renderer = ThumbnailRenderer(scene: loaded.scene)
         for w in renderer.geometry.warnings { Output.warning("\(input): \(w)") }
+        let prepareMilliseconds = Stopwatch.milliseconds(since: start) - readMilliseconds
         let renderStart = Stopwatch.now()
         let images = renderer.render(parsedViews, options: options)
         let renderMilliseconds = Stopwatch.milliseconds(since: renderStart)
@@ -144,6 +146,7 @@ struct ThumbCommand: ParsableCommand {
             Output.json(["input": .string(input), "outputs": .array(written.map { .string($0) }),
                          "views": .array(parsedViews.map { .string($0.rawValue) }),
                          "size": .number(Double(size)), "triangles": .number(Double(renderer.geometry.triangleCount)),
+                         "readMilliseconds": .number(readMilliseconds.rounded2), "prepareMilliseconds": .number(prepareMilliseconds.rounded2),
                          "renderMilliseconds": .number(renderMilliseconds.rounded2), "totalMilliseconds": .number(total.rounded2)])
         } else {
             print("\(input) → \(written.joined(separator: ", ")) (\(Output.number(renderer.geometry.triangleCount)) triangles, \(parsedViews.count) views in \(String(format1: renderMilliseconds)) ms)")
@@ -185,14 +188,14 @@ struct ThumbCommand: ParsableCommand {
             taken.insert(candidate)
             outputs.append(candidate)
         }
-        // One file per core, one core per file: OpenMP inside each render would only fight the other workers.
-        pf_set_thread_count(1)
-        defer { pf_set_thread_count(0) }
         let outputPaths = outputs, options = self.options, views = parsedViews, wantSheet = sheet, sheetBackground = self.sheetBackground
         let showProgress = Output.stderrIsTerminal && !json
         let state = Mutex<(done: Int, outcomes: [Outcome?])>((0, Array(repeating: nil, count: files.count)))
         let start = Stopwatch.now()
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            // One file per core, one core per file: OpenMP teams inside each render would only fight the other
+            // workers. The OpenMP thread count is per calling thread, so each worker sets its own.
+            pf_set_thread_count(1)
             let outcome = Self.thumbnail(files[i], to: outputPaths[i], views: views, options: options, keepFirstView: wantSheet, background: sheetBackground)
             let done = state.withLock { s -> Int in
                 s.outcomes[i] = outcome

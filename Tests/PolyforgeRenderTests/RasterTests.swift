@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import PolyforgeCore
 import PolyforgeImage
@@ -72,6 +75,33 @@ func frontOrthographic(halfHeight: Float) -> Camera {
         for y in 20..<40 { for x in 35..<62 { #expect(image.pixel(x, y) == [255, 255, 255, 255]) } }
     }
 
+    @Test func triangleFanHasNoCracks() {
+        // 37 irregular wedges around an off-centre hub: a crack between two wedges would let black show through.
+        var positions: [Float] = [0.031, -0.017, 0], indices: [UInt32] = []
+        let count = 37
+        for i in 0..<count {
+            let angle = 2 * Float.pi * (Float(i) + 0.37 * Float((i * 7) % 5) / 5) / Float(count)
+            positions += [0.9 * cosf(angle), 0.9 * sinf(angle), 0]
+            indices += [0, UInt32(1 + i), UInt32(1 + (i + 1) % count)]
+        }
+        var fan = Primitive(streams: [VertexStream(.position, components: 3, data: positions)], indices: indices)
+        fan.material = 0
+        var material = Material()
+        material.extensions = ["KHR_materials_unlit": .object([])]
+        var options = RenderOptions(width: 101, height: 77, background: .color(red: 0, green: 0, blue: 0))
+        options.unlit = true
+        let camera = frontOrthographic(halfHeight: 1)
+        for scalar in [false, true] {
+            options.scalarCoverage = scalar
+            let image = ThumbnailRenderer(scene: scene([fan], materials: [material])).render(camera: camera, options: options)
+            // Every pixel whose centre is within 0.8 of the origin (inside the fan's inscribed circle) is white.
+            for y in 0..<77 { for x in 0..<101 {
+                let wx = (Float(x) + 0.5 - 50.5) / 38.5, wy = (38.5 - Float(y) - 0.5) / 38.5
+                if wx * wx + wy * wy < 0.8 * 0.8 { #expect(image.pixel(x, y) == [255, 255, 255, 255], "pixel \(x),\(y)") }
+            } }
+        }
+    }
+
     @Test func texturedQuadReproducesItsTexture() throws {
         // An 8×8 texture of distinct colours on a quad that fills a 56×56 image exactly: 7 pixels per texel,
         // so pixel (7 tx + 3, 7 ty + 3) is centred on texel (tx, ty) and bilinear filtering returns it unmixed.
@@ -127,6 +157,40 @@ func frontOrthographic(halfHeight: Float) -> Camera {
         #expect(left[0] < 40 && left[2] > 245 && right[0] > 245 && right[2] < 40)
     }
 
+    @Test func maskMaterialsLetTheBackgroundThroughWhereAlphaIsBelowTheCutoff() throws {
+        // A 2×1 texture, left texel transparent, on a quad in front of a green quad: left half green, right red.
+        let texels: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 255]
+        let png = try PNGCodec.encode(rgba: texels, width: 2, height: 1)
+        func quad(_ z: Float, material: Int) -> Primitive {
+            var q = Primitive(streams: [
+                VertexStream(.position, components: 3, data: [-1, -1, z, 1, -1, z, 1, 1, z, -1, 1, z]),
+                VertexStream(.texcoord(0), components: 2, data: [0, 1, 1, 1, 1, 0, 0, 0]),
+            ], indices: [0, 1, 2, 0, 2, 3])
+            q.material = material
+            return q
+        }
+        var front = Material(), back = Material()
+        front.baseColorTexture = TextureReference(texture: 0)
+        front.alphaMode = .mask
+        back.baseColorFactor = [0, 1, 0, 1]
+        let s = scene([quad(0.5, material: 0), quad(0, material: 1)], materials: [front, back],
+                      textures: [Texture(source: 0)], images: [Image(mimeType: "image/png", data: png)])
+        var options = RenderOptions(width: 64, height: 64)
+        options.unlit = true
+        for scalar in [false, true] {
+            options.scalarCoverage = scalar
+            let image = ThumbnailRenderer(scene: s).render(camera: frontOrthographic(halfHeight: 1), options: options)
+            #expect(image.pixel(8, 32) == [0, 255, 0, 255])
+            #expect(image.pixel(56, 32) == [255, 0, 0, 255])
+        }
+        // Opaque, the same quad hides the green one entirely.
+        front.alphaMode = .opaque
+        let opaque = ThumbnailRenderer(scene: scene([quad(0.5, material: 0), quad(0, material: 1)], materials: [front, back],
+                                                    textures: [Texture(source: 0)], images: [Image(mimeType: "image/png", data: png)]))
+            .render(camera: frontOrthographic(halfHeight: 1), options: options)
+        #expect(opaque.pixel(8, 32)[1] == 0)
+    }
+
     @Test func nearerTriangleWinsWhateverTheOrder() {
         // Red at z = 0.2 and green at z = -0.2 overlap in the middle; green is submitted last but is behind.
         func triangle(_ z: Float, _ material: Int, dx: Float) -> Primitive {
@@ -145,6 +209,27 @@ func frontOrthographic(halfHeight: Float) -> Camera {
             #expect(image.pixel(52, 52) == [0, 255, 0, 255]) // green alone on the right
             #expect(image.pixel(10, 52) == [255, 0, 0, 255]) // red alone on the left
         }
+    }
+
+    @Test func pointsAndLinesAreDrawnAsSmallSolids() {
+        // A 3-point cloud and one line segment, beside a triangle that sets the scale.
+        let triangle = Primitive(streams: [VertexStream(.position, components: 3, data: [-1, -1, 0, -0.5, -1, 0, -0.75, -0.5, 0])], indices: [0, 1, 2])
+        let points = Primitive(mode: .points, streams: [VertexStream(.position, components: 3, data: [0.5, 0.5, 0, 0.8, 0.5, 0, 0.5, 0.8, 0]),
+                                                        VertexStream(.color(0), components: 3, data: [1, 0, 0, 1, 0, 0, 1, 0, 0])],
+                               indices: [0, 1, 2])
+        let line = Primitive(mode: .lines, streams: [VertexStream(.position, components: 3, data: [-0.9, 0.9, 0, 0.2, -0.2, 0])], indices: [0, 1])
+        let geometry = RenderGeometry(scene: scene([triangle, points, line]))
+        #expect(geometry.triangleCount == 1 + 3 * 8 + 2 * 2)
+        var options = RenderOptions(width: 128, height: 128)
+        options.unlit = true
+        let image = ThumbnailRenderer(geometry: geometry).render(camera: frontOrthographic(halfHeight: 1), options: options)
+        // Each point (about 2 px across here, centred on a pixel corner) shows red around its centre: vertex
+        // color times the default clay.
+        for (x, y) in [(96, 32), (115, 32), (96, 13)] {
+            let around = [(x - 1, y - 1), (x, y - 1), (x - 1, y), (x, y)].map { image.pixel($0.0, $0.1) }
+            #expect(around.allSatisfy { $0[3] > 0 && $0[0] > 100 && $0[1] == 0 && $0[2] == 0 }, "point at \(x),\(y): \(around)")
+        }
+        #expect(image.pixel(40, 40)[3] == 255) // (-0.35, 0.35) lies on the line
     }
 
     @Test func backFacesAreCulledUnlessDoubleSided() {

@@ -55,6 +55,19 @@ let sharedAssets = "/work/shared/assets"
         #expect(d == renderer.render(.front, options: options))
     }
 
+    @Test func simdAndScalarCoverageAgreeBitForBit() {
+        let renderer = ThumbnailRenderer(scene: denseSphere())
+        for view in CameraView.allCases {
+            var options = RenderOptions(width: 96, height: 80)
+            let simd = renderer.renderWithDepth(camera: renderer.camera(for: view, options: options), options: options)
+            options.scalarCoverage = true
+            let scalar = renderer.renderWithDepth(camera: renderer.camera(for: view, options: options), options: options)
+            #expect(simd.image == scalar.image, "\(view)")
+            #expect(simd.depth == scalar.depth, "\(view)")
+            #expect(simd.drawn == scalar.drawn)
+        }
+    }
+
     @Test func avocadoThumbnailIsTexturedGreen() throws {
         let loaded = try SceneIO.read("\(sharedAssets)/gltf/Avocado-glTF/Avocado.gltf")
         let renderer = ThumbnailRenderer(scene: loaded.scene)

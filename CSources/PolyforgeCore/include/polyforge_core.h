@@ -236,13 +236,16 @@ typedef struct pf_manifold_result {
 /* Splits non-manifold edges and vertices by duplicating vertices, so that every edge has at most two faces and
  * the faces around every vertex form a single fan (connected across two-face edges). No face is removed or moved.
  *  indices:           rewritten in place; faces with a repeated index are left as they are.
+ *  positions:         vertex_count float triples (stride 3), used to pair the faces of an edge with three or more
+ *                     by angle around it; NULL pairs them in face order.
  *  new_vertex_source: out, index_count entries (the worst case): new vertex vertex_count + i copies input vertex
  *                     new_vertex_source[i]. Callers append those copies to their vertex data.
- * Faces of an edge with three or more are kept together in pairs of opposite direction (in face order); faces
- * left unpaired get their own copy of the edge. A vertex keeps the fan of its first corner. About 60 bytes of
+ * Faces of an edge with three or more are kept together in pairs of opposite direction: each face with its
+ * angular neighbour on its inner side (the two faces bounding one solid wedge), so pairs stay consistent along
+ * chains of such edges; faces left unpaired get their own copy of the edge. A vertex keeps the fan of its first corner. About 60 bytes of
  * scratch per triangle. Returns the new vertex count (>= vertex_count). */
-size_t pf_make_manifold(uint32_t *indices, size_t index_count, size_t vertex_count, uint32_t *new_vertex_source,
-                        pf_manifold_result *out);
+size_t pf_make_manifold(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
+                        uint32_t *new_vertex_source, pf_manifold_result *out);
 
 /* What pf_orient did. */
 typedef struct pf_orient_result {
@@ -307,12 +310,13 @@ typedef struct pf_floater_result {
 /* Removes small connected components (connected through shared vertices, so pieces touching at one vertex stay
  * together), in place: those with less area than fraction_of_total_area x the total area, or than
  * fraction_of_largest x the largest component's area. A fraction <= 0 disables its test; the largest component
- * always stays.
+ * always stays. open_only != 0 restricts removal to components with a boundary edge (open slivers that hole
+ * filling could not close, such as lone fins cut off a non-manifold edge); closed shells then always stay.
  *  indices:       kept faces compacted to the front in order.
  *  corner_source: out, optional, index_count entries: input slot of each output slot.
  * Returns the new index count. */
 size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
-                          float fraction_of_total_area, float fraction_of_largest, uint32_t *corner_source,
+                          float fraction_of_total_area, float fraction_of_largest, int open_only, uint32_t *corner_source,
                           pf_floater_result *out);
 
 
@@ -321,7 +325,9 @@ size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_c
 /* Software rasterizer for thumbnails (raster.c). One call draws one indexed triangle list, already in world
  * space, into an RGBA8 image through a view-projection matrix. Coverage uses 2x2 ordered supersampling
  * (4 samples per pixel, watertight: a sample on an edge shared by two triangles is covered exactly once);
- * each pixel is shaded once per distinct triangle among its samples, then the samples are box-filtered.
+ * each pixel is shaded once per surface among its samples (triangles sharing a vertex index and material
+ * count as one surface, so silhouettes and occlusion edges are anti-aliased but a dense mesh is not shaded
+ * four times per pixel), then the samples are box-filtered.
  * The image is cut into 32x32-pixel tiles that are drawn in parallel (OpenMP, dynamic schedule); each
  * pixel belongs to one tile and triangles are drawn in submission order within a tile, so the output is
  * bit-identical for any thread count. Depth test is "nearer than", so of two coplanar triangles the first
@@ -331,7 +337,8 @@ size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_c
 enum {
     PF_RASTER_WIREFRAME = 1,  /* draw triangle edges over the shaded surface in wireframe_color */
     PF_RASTER_UV_CHECKER = 2, /* replace every base color by an 8x8-per-UV-unit checker of TEXCOORD_0 */
-    PF_RASTER_UNLIT = 4       /* every material unlit: base color only, no light */
+    PF_RASTER_UNLIT = 4,      /* every material unlit: base color only, no light */
+    PF_RASTER_SCALAR = 8      /* coverage through the portable scalar loop instead of SSE2 (same output; for tests) */
 };
 
 /* A base-color texture: width*height RGBA8 texels, row-major, top row first (as PNG/JPEG decode), sRGB.
@@ -346,13 +353,17 @@ typedef struct pf_raster_texture {
  * uv_transform maps TEXCOORD_0 before sampling, row-major 2x3:
  * u' = t[0]*u + t[1]*v + t[2], v' = t[3]*u + t[4]*v + t[5] (identity = {1,0,0, 0,1,0}; KHR_texture_transform
  * composes to this form). double_sided != 0 draws back faces with the normal flipped; otherwise back faces
- * (clockwise on screen) are culled. unlit != 0 shades with base color only (KHR_materials_unlit). */
+ * (clockwise on screen) are culled. unlit != 0 shades with base color only (KHR_materials_unlit).
+ * alpha_cutoff > 0 turns on the alpha test (glTF alphaMode MASK): a sample whose alpha, base_color[3] times
+ * the texel's alpha times the vertex color's alpha, is below alpha_cutoff is not drawn, so what is behind
+ * shows through. 0 draws every sample opaque (OPAQUE; BLEND is drawn opaque too). */
 typedef struct pf_raster_material {
     float base_color[4];
     int32_t texture;
     float uv_transform[6];
     int32_t double_sided;
     int32_t unlit;
+    float alpha_cutoff;
 } pf_raster_material;
 
 /* The geometry of one draw. Every stream is per vertex, tightly packed, vertex_count entries:
@@ -379,9 +390,10 @@ typedef struct pf_raster_options {
     /* clip = view_projection * (x, y, z, 1), column-major as glTF. OpenGL conventions: a point is visible for
      * w > 0 and -w <= x, y, z <= w; x to the right, y up. Works for perspective and orthographic matrices. */
     float view_projection[16];
-    /* World-space eye position (shading and wireframe use it; for orthographic, any point far behind the view). */
+    /* World-space eye position, for the camera fill light (orthographic: any point far back along the view). */
     float eye[3];
-    /* World-space unit direction towards the key light. The hemisphere ambient uses +Y as sky. */
+    /* World-space unit direction towards the key light. Lit color = albedo * (0.70 max(0, n.l) + 0.18
+     * + 0.22 (0.5 + 0.5 n.y) + 0.12 max(0, n.v)): key light, +Y-up hemisphere ambient, camera fill. */
     float light_direction[3];
     /* sRGB RGBA of the background, 0..1; alpha 0 gives a transparent background. */
     float background[4];
@@ -403,12 +415,113 @@ typedef struct pf_raster_options {
  * among the pixel's samples, or +INFINITY where nothing was drawn. Every pixel of both buffers is written.
  * Triangles with a vertex outside the clip volume's depth range (w <= 0, z/w outside -1..1) or further than
  * 4 viewport widths off screen are skipped, not clipped: frame the camera around the whole mesh.
- * Allocates one scratch arena per call (binning lists and per-thread tile buffers, about 8 bytes per
- * triangle plus 40 KB per thread) and frees it before returning.
+ * Allocates scratch per call and frees it before returning: 17 bytes per vertex, 8 bytes per triangle plus
+ * 4 per (triangle, 32x32-pixel tile it overlaps), and 32 KB per thread.
  * Returns the number of triangles drawn (in front, not culled, overlapping the image), or (size_t)-1 when an
- * argument is invalid (NULL required pointer, size out of range) or memory ran out; out_rgba is then untouched.
+ * argument is invalid (NULL required pointer, size out of range, an index >= vertex_count) or memory ran out;
+ * out_rgba is then untouched.
  * Thread-safe for distinct output buffers; the inputs are only read. */
 size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *options, uint8_t *out_rgba, float *out_depth);
+
+/* ---- simplification (simplifier.c) and surface distance (distance.c) -------------------------------- */
+
+/* pf_simplify options (bit flags). */
+enum {
+    PF_SIMPLIFY_LOCK_BORDER = 1,     /* vertices on open borders never move or go: tiles and parts stay sealed */
+    PF_SIMPLIFY_PERMISSIVE = 2,      /* when the guards stall short of the target, relax them step by step: first
+                                      * weld seams by position (attributes follow one side near the seam), then free
+                                      * border and non-manifold vertices. Flips are never allowed. */
+    PF_SIMPLIFY_ERROR_ABSOLUTE = 4,  /* target_error and the limit are in model units, not relative */
+    PF_SIMPLIFY_ENDPOINTS_ONLY = 8   /* no optimal placement: every collapse keeps one endpoint (meshopt-like) */
+};
+
+/* Why pf_simplify stopped. */
+enum {
+    PF_SIMPLIFY_STOP_TARGET_COUNT = 0, /* the target index count was reached */
+    PF_SIMPLIFY_STOP_TARGET_ERROR = 1, /* the next collapse would exceed target_error */
+    PF_SIMPLIFY_STOP_TOPOLOGY = 2,     /* every remaining collapse is forbidden by vertex classes, flips or the
+                                        * link condition (after all permissive steps, when permissive) */
+    PF_SIMPLIFY_STOP_INVALID = 3       /* bad argument or out of memory; nothing was simplified */
+};
+
+/* What one simplification (or one LOD level) achieved. */
+typedef struct pf_simplify_result {
+    size_t index_count;      /* indices written (3 per triangle) */
+    float error;             /* geometric error: sqrt of the largest area-averaged squared distance to the planes a
+                              * kept vertex stands for (quadric error), relative to the input's bounding-box diagonal */
+    float absolute_error;    /* the same in model units */
+    float metric_error;      /* largest collapse cost as ranked: geometric plus weighted attribute error (relative) */
+    uint32_t stop_reason;    /* PF_SIMPLIFY_STOP_* (TARGET_COUNT for a LOD level that was reached) */
+    uint32_t relaxation;     /* permissive steps taken: 0 none, 1 seams welded, 2 borders and complex vertices freed */
+    size_t collapses;        /* edge collapses performed */
+    size_t passes;           /* ranking passes */
+} pf_simplify_result;
+
+/* Reduces a triangle list by quadric edge collapse (Garland-Heckbert area-weighted plane quadrics, border edge
+ * quadrics, attribute quadrics after Hoppe), meshoptimizer-style vertex classes and sorted collapse passes.
+ *  indices_out:   index_count entries (the worst case); the result, every index < vertex_count: it refers to the
+ *                 input vertices (compact them afterwards, pf_compact_vertices). May alias indices.
+ *  indices:       index_count / 3 triangles, every index < vertex_count.
+ *  positions:     vertex_count xyz triples, `stride` floats apart (>= 3).
+ *  attributes:    optional (NULL, attribute_count 0): vertex_count rows of attribute_count floats (<= 32),
+ *                 attribute_stride floats apart, each multiplied by attribute_weights[k] before it enters the
+ *                 metric (UV weight 1: a UV error of 0.01 costs as much as 1% of the diagonal). Vertices sharing
+ *                 a position with different attributes form seams, which collapse only along themselves.
+ *  target_index_count, target_error: stop at the first reached; target_error is relative to the bounding-box
+ *                 diagonal (0.01 = 1%) unless PF_SIMPLIFY_ERROR_ABSOLUTE; FLT_MAX for no limit.
+ *  options:       PF_SIMPLIFY_* flags.
+ *  vertex_lock:   optional, vertex_count flags; a non-zero vertex never moves or goes (e.g. material borders).
+ *  positions_out: optional, vertex_count xyz triples (stride 3). When given, interior collapses place the vertex
+ *                 at the combined quadric's minimum (3x3 solve, falling back to endpoints or midpoint), and every
+ *                 vertex's final position is written here (unmoved vertices copied). When NULL, collapses keep
+ *                 an endpoint and input positions stay valid.
+ *  attributes_out: optional, vertex_count rows of attribute_count floats (packed): moved vertices get the
+ *                 attributes that minimise the attribute quadric; the others are copied.
+ *  result:        optional; what was achieved and why it stopped.
+ * Vertex classes: interior (collapses anywhere), open border and seam (only along their own edge loop), complex
+ * (non-manifold, more than two attribute sets on a point: never collapse) and locked. Collapses that flip or
+ * fold a triangle (over ~85 degrees) or would pinch two fans into a non-manifold edge are rejected.
+ * Memory: about 120 bytes per triangle plus 16 per attribute per vertex, allocated once per call.
+ * Candidate ranking is parallel (OpenMP); output is identical for every thread count. Returns the new index
+ * count (0 for invalid arguments, result->stop_reason = PF_SIMPLIFY_STOP_INVALID). */
+size_t pf_simplify(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
+                   size_t vertex_count, size_t stride, const float *attributes, size_t attribute_stride,
+                   const float *attribute_weights, size_t attribute_count, size_t target_index_count, float target_error,
+                   unsigned int options, const unsigned char *vertex_lock, float *positions_out, float *attributes_out,
+                   pf_simplify_result *result);
+
+/* One progressive simplification snapshotted at several targets: a LOD chain for the cost of its deepest level.
+ * target_index_counts holds level_count non-increasing targets; level L is written to
+ * indices_out[L * index_count ...] (capacity level_count * index_count), with positions_out / attributes_out
+ * (optional, as pf_simplify) at [L * vertex_count * 3] / [L * vertex_count * attribute_count], and results[L].
+ * Levels the collapse could not reach get the final state and its stop reason. Other arguments as pf_simplify.
+ * Returns the last level's index count, or (size_t)-1 for invalid arguments / out of memory. */
+size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
+                       size_t vertex_count, size_t stride, const float *attributes, size_t attribute_stride,
+                       const float *attribute_weights, size_t attribute_count, const size_t *target_index_counts,
+                       size_t level_count, float target_error, unsigned int options, const unsigned char *vertex_lock,
+                       float *positions_out, float *attributes_out, pf_simplify_result *results);
+
+/* Symmetric surface distance between two triangle meshes; see pf_surface_distance. Distances are in model units. */
+typedef struct pf_surface_distance_result {
+    double max_ab, mean_ab;   /* from samples on A to the nearest point of surface B */
+    double max_ba, mean_ba;   /* from samples on B to surface A */
+    double max, mean;         /* symmetric Hausdorff distance, and the mean over both sample sets */
+    double diagonal;          /* A's bounding-box diagonal, to make the figures relative */
+    size_t samples_a, samples_b;
+} pf_surface_distance_result;
+
+/* Measures how far two surfaces are apart (Hausdorff, sampled both ways). Each surface's samples are its
+ * referenced vertices plus samples_per_surface points spread by area (stratified, deterministic low-discrepancy
+ * barycentrics); each sample's nearest point on the other surface comes from a bounding-volume hierarchy.
+ *  positions_*: xyz triples (stride 3); indices_*: index_count / 3 triangles, every index < vertex_count.
+ * Triangles with a non-finite corner are ignored. A distance below 4 float32 epsilons of the largest coordinate is
+ * rounding of the sample points and counts as 0, so a surface against itself measures exactly 0. Memory: about 120 bytes per triangle plus 20 per sample.
+ * Parallel (OpenMP); results are identical for every thread count. Returns 0, or -1 on a bad argument (an
+ * empty mesh, an out-of-range index) or when out of memory. */
+int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const uint32_t *indices_a, size_t index_count_a,
+                        const float *positions_b, size_t vertex_count_b, const uint32_t *indices_b, size_t index_count_b,
+                        size_t samples_per_surface, pf_surface_distance_result *out);
 
 #ifdef __cplusplus
 }
