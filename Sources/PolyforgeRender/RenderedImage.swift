@@ -36,7 +36,7 @@ public struct RenderedImage: Sendable, Equatable {
     }
 
     public func pngData() throws(ImageError) -> [UInt8] {
-        try PNGCodec.encode(rgba: rgba, width: width, height: height)
+        try PNGCodec.encode(rgba: rgba, width: width, height: height, fast: true)
     }
 
     /// Copies `image` with its top-left corner at (x, y), alpha-blending it over what is there.
