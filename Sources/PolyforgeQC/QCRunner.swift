@@ -11,11 +11,16 @@ public struct QCRunner: Sendable {
     public var profile: QCProfile
     public var product: QCProductInfo?
     public var jobs: Int
+    /// Called with each readable asset's scene on the worker that loaded it; returns the thumbnail's path relative
+    /// to the report (nil for none). The CLI renders here, so a scene is read once for checks and picture alike.
+    public var thumbnailer: (@Sendable (_ path: String, _ scene: Scene) -> String?)?
 
-    public init(profile: QCProfile, product: QCProductInfo? = nil, jobs: Int = 2) {
+    public init(profile: QCProfile, product: QCProductInfo? = nil, jobs: Int = 2,
+                thumbnailer: (@Sendable (_ path: String, _ scene: Scene) -> String?)? = nil) {
         self.profile = profile
         self.product = product
         self.jobs = max(1, jobs)
+        self.thumbnailer = thumbnailer
     }
 
     /// Model files among `paths`: files as given, folders walked recursively for known model extensions.
@@ -38,8 +43,9 @@ public struct QCRunner: Sendable {
             let loaded = try SceneIO.read(path, allowNonFinitePositions: true)
             let m = AssetMeasurements(loaded, profile: profile)
             let checks = QCRules.evaluate(m, profile: profile, product: product)
+            let thumbnail = thumbnailer?(path, loaded.scene)
             return QCAssetReport(path: path, format: loaded.format.rawValue, bytes: m.fileBytes, triangles: m.triangles,
-                                 checks: checks, seconds: Self.now() - start)
+                                 checks: checks, seconds: Self.now() - start, thumbnail: thumbnail)
         } catch {
             return QCAssetReport(path: path, format: MeshFormat(path: path)?.rawValue, bytes: FileSystem.fileSize(path) ?? 0,
                                  error: error.description, seconds: Self.now() - start)

@@ -1,6 +1,8 @@
 import ArgumentParser
+import PolyforgeCore
 import PolyforgeFormats
 import PolyforgeMesh
+import PolyforgeRender
 import PolyforgeQC
 
 struct QCCommand: ParsableCommand {
@@ -24,8 +26,11 @@ struct QCCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON record per asset and a summary on stdout.")
     var json = false
 
-    @Option(name: .long, help: "Write report.json, report.csv and index.html into this folder.")
+    @Option(name: .long, help: "Write report.json, report.csv and index.html (with a thumbnail per asset) into this folder.")
     var report: String?
+
+    @Flag(name: .long, help: "With --report, skip rendering the per-asset thumbnails.")
+    var noThumbnails = false
 
     @Option(name: .long, help: "Assets checked at the same time (default: 2).")
     var jobs = 2
@@ -58,7 +63,15 @@ struct QCCommand: ParsableCommand {
             Output.error("no model files (.glb, .gltf, .obj, .stl, .ply, .off) under \(paths.joined(separator: ", "))")
             throw ExitCode(1)
         }
-        let runner = QCRunner(profile: rules, product: product, jobs: jobs)
+        var thumbnailer: (@Sendable (String, Scene) -> String?)? = nil
+        if let report, !noThumbnails {
+            do { try FileSystem.makeDirectories(report + "/thumbs") } catch {
+                Output.error(error.description)
+                throw ExitCode(1)
+            }
+            thumbnailer = { path, scene in QCThumbnails.render(scene, for: path, into: report) }
+        }
+        let runner = QCRunner(profile: rules, product: product, jobs: jobs, thumbnailer: thumbnailer)
         let showProgress = Output.stderrIsTerminal
         let total = files.count
         let start = QCRunner.now()
@@ -92,5 +105,23 @@ struct QCCommand: ParsableCommand {
             }
         }
         if summary.failed > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Thumbnails for the QC report: one three-quarter view per asset, under DIR/thumbs/.
+enum QCThumbnails {
+    static func render(_ scene: Scene, for path: String, into reportDirectory: String) -> String? {
+        // One OpenMP thread per worker: QC already runs one asset per core.
+        pf_set_thread_count(1)
+        let options = RenderOptions(width: 192, height: 192)
+        let image = ThumbnailRenderer(scene: scene).render(.threeQuarter, options: options)
+        guard let png = try? image.pngData() else { return nil }
+        // The file's name made safe, plus a hash of its whole path so two "model.glb" in different folders differ.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let name = String(FileSystem.fileName(of: path).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(80))
+        let relative = "thumbs/\(name)-\(String(hash & 0xFFFF_FFFF, radix: 16)).png"
+        do { try AtomicFile.write(png, to: reportDirectory + "/" + relative) } catch { return nil }
+        return relative
     }
 }

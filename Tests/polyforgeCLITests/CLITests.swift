@@ -116,3 +116,40 @@ enum CLI {
         #expect(r.stderr.contains("/nonexistent/model.glb"))
     }
 }
+
+@Suite struct ThumbAndReportCommandTests {
+    /// Width and height from a PNG's IHDR chunk.
+    static func pngSize(_ path: String) -> (Int, Int)? {
+        guard let d = FileManager.default.contents(atPath: path), d.count > 24, d.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return nil }
+        let b = [UInt8](d)
+        func be(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
+        return (be(16), be(20))
+    }
+
+    @Test func thumbWritesASheetOfThreeViews() throws {
+        let dir = CLI.temporaryDirectory()
+        let r = try CLI.run(["thumb", CLI.sharedAssets + "/gltf/Box.glb", dir + "/box.png", "--size", "128", "--sheet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let size = Self.pngSize(dir + "/box.png")
+        #expect(size != nil)
+        // Three 128-pixel cells side by side, with room for the captions below.
+        #expect((size?.0 ?? 0) >= 3 * 128)
+    }
+
+    @Test func qcReportEmbedsAThumbnailPerReadableAsset() throws {
+        let dir = CLI.temporaryDirectory()
+        let broken = dir + "/broken.stl"
+        try Data("solid x\nfacet normal 0 0 1\nouter loop\nvertex 0 0\n".utf8).write(to: URL(fileURLWithPath: broken))
+        let r = try CLI.run(["qc", CLI.sharedAssets + "/gltf/Box.glb", CLI.repositoryRoot + "/fixtures/cube_seams.glb", broken,
+                             "--report", dir + "/report"])
+        #expect(r.status == 2)  // the broken file fails; the run still completes
+        let html = try String(contentsOfFile: dir + "/report/index.html", encoding: .utf8)
+        let thumbs = html.components(separatedBy: "src=\"thumbs/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(thumbs.count == 2)
+        for t in thumbs {
+            let size = Self.pngSize(dir + "/report/thumbs/" + t)
+            #expect(size?.0 == 192 && size?.1 == 192, "\(t)")
+        }
+        #expect(html.contains("broken.stl"))
+    }
+}
