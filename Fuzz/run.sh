@@ -28,10 +28,11 @@ run_one() {
     find "$root/../shared/assets" -type f -size -300k \( -iname "*.$fmt" $( [ "$fmt" = gltf ] && echo "-o -iname *.json" ) \) \
         -exec cp {} "$seeds/" \; 2>/dev/null || true
     echo "== fuzzing $fmt for ${seconds}s"
-    POLYFORGE_FUZZ_FORMAT=$fmt ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
+    # Swift's own backtracer would catch a trap first, hang for minutes and trip ASan itself: leave crashes to libFuzzer.
+    SWIFT_BACKTRACE=enable=no POLYFORGE_FUZZ_FORMAT=$fmt ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
         "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -max_len=65536 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" "$here/corpus/$fmt" "$seeds" 2>&1 \
-        | grep -E "^#[0-9]+.*DONE|^Done|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|crash-|timeout-|oom-" || true
+        | grep -E "^#[0-9]+.*DONE|^Done|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Fatal error|crash-|timeout-|oom-" || true
     rm -rf "$seeds"
     if ls "$artifacts" | grep -qE '^(crash|timeout|oom|leak)-'; then
         echo "fuzzing $fmt found failures in $artifacts" >&2

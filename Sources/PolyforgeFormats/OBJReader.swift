@@ -152,7 +152,11 @@ struct OBJParser {
     /// Resolves a 1-based or negative (relative) index to 0-based.
     @inline(__always)
     private func resolve(_ index: Int, count: Int, _ what: String, _ line: Int) throws(FormatError) -> Int {
-        if index > 0 { return index - 1 }
+        if index > 0 {
+            // Forward references are checked against the final counts later; corners are stored as Int32.
+            guard index <= Int(Int32.max) else { throw error(line, "\(what) index \(index) is too large") }
+            return index - 1
+        }
         if index < 0, count + index >= 0 { return count + index }
         if index == 0 { throw error(line, "\(what) index 0 is invalid (OBJ indices start at 1)") }
         throw error(line, "relative \(what) index \(index) points before the first \(what) (only \(count) defined so far)")
@@ -190,7 +194,6 @@ struct OBJParser {
             guard c.p >= c.end || TextCursor.isDelimiter(c.p.pointee) || c.p.pointee == 0x5C else {
                 throw error(c.line, "unexpected character in face corner")
             }
-            guard v <= Int(Int32.max) else { throw error(line, "vertex index \(vi) is too large") }
             polygon.append(Int32(v)); polygon.append(Int32(t)); polygon.append(Int32(n))
             c.skipBlanks()
         }

@@ -276,3 +276,14 @@ func parseError(bytes: [UInt8], _ format: MeshFormat) -> FormatError? {
         #expect(back.meshes[0].primitives[0].stream(.color(0))?.data == colors)
     }
 }
+
+@Suite struct OBJFuzzRegressionTests {
+    /// Found by the OBJ fuzzer: a texture or normal index beyond Int32 trapped instead of failing cleanly.
+    @Test func hugeForwardTexcoordAndNormalIndicesAreErrors() {
+        for face in ["f 1/99999999999/1 2/2/1 3/3/1", "f 1/1/99999999999 2/1/1 3/1/1", "f 99999999999 1 2"] {
+            let e = parseError("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvn 0 0 1\n" + face + "\n", .obj)
+            #expect(e?.location == .line(6), "\(face)")
+            #expect(e?.reason.contains("too large") == true, "\(face): \(e?.reason ?? "no error")")
+        }
+    }
+}
