@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "PolyforgeImage", targets: ["PolyforgeImage"]),
         .library(name: "PolyforgeCore", targets: ["PolyforgeCore"]),
         .library(name: "PolyforgeTopology", targets: ["PolyforgeTopology"]),
+        .library(name: "PolyforgeRender", targets: ["PolyforgeRender"]),
         .library(name: "PolyforgeRepair", targets: ["PolyforgeRepair"]),
         .library(name: "PolyforgeQC", targets: ["PolyforgeQC"]),
         .library(name: "PolyforgeSimplify", targets: ["PolyforgeSimplify"]),

@@ -50,10 +50,13 @@ size_t pf_cleanup(uint32_t *indices, size_t index_count, size_t vertex_count, co
         uint8_t *touched = (uint8_t *)calloc(vertex_count + 1, 1); /* vertices in a collapse this round */
         for (int round = 0; round < 4 && claimed && work && touched; ++round) {
             size_t degenerate = 0;
+            /* The area test is the costly part: flag in parallel, gather in order. */
+            #pragma omp parallel for schedule(static) if (face_count > PF_PARALLEL_MIN)
             for (size_t f = 0; f < face_count; ++f) {
                 const uint32_t *v = indices + 3 * f;
-                if (alive[f] && pf_zero_area(positions, v[0], v[1], v[2])) work[degenerate++] = (uint32_t)f;
+                claimed[f] = alive[f] && pf_zero_area(positions, v[0], v[1], v[2]);
             }
+            for (size_t f = 0; f < face_count; ++f) if (claimed[f]) work[degenerate++] = (uint32_t)f;
             if (round == 0) stats.zero_area_faces = degenerate;
             if (degenerate == 0) break;
             int last = round == 3;

@@ -5,7 +5,7 @@
  * count as one: the conservative choice for deleting geometry. */
 
 size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
-                          float fraction_of_total_area, float fraction_of_largest, uint32_t *corner_source,
+                          float fraction_of_total_area, float fraction_of_largest, int open_only, uint32_t *corner_source,
                           pf_floater_result *out) {
     pf_floater_result stats;
     memset(&stats, 0, sizeof(stats));
@@ -42,8 +42,26 @@ size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_c
             stats.components++;
             if (area[v] > largest) { largest = area[v]; largest_root = (uint32_t)v; }
         }
+        if (open_only) {
+            /* Components with a boundary edge (one face) are marked 3; only those may go. */
+            pf_edge *edges = (pf_edge *)malloc((face_count * 3 + 1) * sizeof(pf_edge));
+            pf_edge *scratch = (pf_edge *)malloc((face_count * 3 + 1) * sizeof(pf_edge));
+            if (edges && scratch) {
+                int bits = pf_vertex_bits(vertex_count);
+                size_t n = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
+                pf_edge *sorted = pf_sort_edges(edges, scratch, n, bits, vertex_count, &n);
+                for (size_t i = 0; sorted && i < n;) {
+                    size_t j = i + 1;
+                    while (j < n && sorted[j].key == sorted[i].key) j++;
+                    if (j - i == 1) has_face[pf_uf_find(parent, indices[3 * (size_t)sorted[i].face])] = 3;
+                    i = j;
+                }
+            }
+            free(edges); free(scratch);
+        }
         for (size_t v = 0; v < vertex_count; ++v) {
             if (parent[v] != v || !has_face[v] || v == largest_root) continue;
+            if (open_only && has_face[v] != 3) continue;
             int small = (fraction_of_total_area > 0 && area[v] < (double)fraction_of_total_area * total) ||
                         (fraction_of_largest > 0 && area[v] < (double)fraction_of_largest * largest);
             if (small) { stats.removed_components++; stats.removed_area += area[v]; has_face[v] = 2; }

@@ -228,8 +228,13 @@ size_t pf_fill_holes(const uint32_t *indices, size_t index_count, size_t vertex_
         return (size_t)-1;
     }
     int bits = pf_vertex_bits(vertex_count);
-    size_t n = pf_collect_edges(indices, face_count, bits, edges);
-    pf_edge *sorted = pf_sort_edges(edges, scratch, n, 2 * bits);
+    size_t n = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
+    pf_edge *sorted = pf_sort_edges(edges, scratch, n, bits, vertex_count, &n);
+    if (!sorted) {
+        free(edges); free(scratch); free(first); free(stamp);
+        if (out) *out = stats;
+        return (size_t)-1;
+    }
     pf_edge *spare = sorted == edges ? scratch : edges;
     /* Distinct keys go into the spare buffer's memory (8 bytes each fit in 16); boundary edges after them. */
     uint64_t *keys = (uint64_t *)spare;

@@ -7,7 +7,7 @@
  * faces) outward by the sign of their volume, open patches towards the orientation most of their area has. */
 
 size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
-                 uint8_t *face_flipped, pf_orient_result *out) {
+                 uint8_t *face_flipped, uint8_t *corner_conflict, pf_orient_result *out) {
     pf_orient_result stats;
     memset(&stats, 0, sizeof(stats));
     const size_t face_count = index_count / 3;
@@ -22,8 +22,13 @@ size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, con
         return (size_t)-1;
     }
     int bits = pf_vertex_bits(vertex_count);
-    size_t n = pf_collect_edges(indices, face_count, bits, edges);
-    pf_edge *sorted = pf_sort_edges(edges, scratch, n, 2 * bits);
+    size_t n = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
+    pf_edge *sorted = pf_sort_edges(edges, scratch, n, bits, vertex_count, &n);
+    if (!sorted) {
+        free(edges); free(scratch); free(neighbour); free(queue); free(state);
+        if (out) *out = stats;
+        return (size_t)-1;
+    }
     for (size_t c = 0; c < face_count * 3; ++c) neighbour[c] = PF_NONE;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
@@ -41,6 +46,7 @@ size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, con
     free(edges); free(scratch);
 
     size_t flipped = 0;
+    if (corner_conflict) memset(corner_conflict, 0, face_count * 3);
     for (size_t seed = 0; seed < face_count; ++seed) {
         if (state[seed] & 1) continue;
         const uint32_t *sv = indices + 3 * seed;
@@ -59,7 +65,18 @@ size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, con
                 uint32_t g = nb & 0x7FFFFFFFu;
                 uint8_t want = (uint8_t)(((state[f] >> 1) & 1) ^ (nb >> 31));
                 if (state[g] & 1) {
-                    if (((state[g] >> 1) & 1) != want) stats.conflicting_edges++;
+                    if (((state[g] >> 1) & 1) != want) {
+                        /* Both faces come across the edge; count it once. */
+                        if (f < g) stats.conflicting_edges++;
+                        if (corner_conflict) {
+                            /* Both faces' corners on this edge; remapped for flips below. */
+                            corner_conflict[3 * (size_t)f + e] = 1;
+                            const uint32_t *fv = indices + 3 * (size_t)f, *gv = indices + 3 * (size_t)g;
+                            uint32_t a = fv[e], b = fv[(e + 1) % 3];
+                            for (int k = 0; k < 3; ++k)
+                                if ((gv[k] == a && gv[(k + 1) % 3] == b) || (gv[k] == b && gv[(k + 1) % 3] == a)) corner_conflict[3 * (size_t)g + k] = 1;
+                        }
+                    }
                     continue;
                 }
                 state[g] |= (uint8_t)(1 | (want << 1));
@@ -97,6 +114,11 @@ size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, con
             if (flip) {
                 uint32_t *v = indices + 3 * (size_t)f;
                 uint32_t t = v[1]; v[1] = v[2]; v[2] = t;
+                /* Edge k ran v[k] -> v[k+1]; after the swap, edge 0 is the old edge 2 and edge 2 the old edge 0. */
+                if (corner_conflict) {
+                    uint8_t *c = corner_conflict + 3 * (size_t)f;
+                    uint8_t x = c[0]; c[0] = c[2]; c[2] = x;
+                }
                 flipped++;
             }
         }

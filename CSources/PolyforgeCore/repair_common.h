@@ -37,41 +37,86 @@ static inline int pf_vertex_bits(size_t vertex_count) {
 
 static inline int pf_face_is_proper(const uint32_t *v) { return v[0] != v[1] && v[1] != v[2] && v[0] != v[2]; }
 
-/* Writes the three directed edges of every proper face; returns how many were written (<= 3 * face_count). */
-static inline size_t pf_collect_edges(const uint32_t *indices, size_t face_count, int vertex_bits, pf_edge *edges) {
-    size_t n = 0;
+#ifdef _OPENMP
+/* omp.h is not on the Swift toolchain's include path (toolchain notes, section 1): declare what we call. */
+int omp_get_max_threads(void);
+#define PF_MAX_THREADS() omp_get_max_threads()
+#else
+#define PF_MAX_THREADS() 1
+#endif
+
+/* Below this many items a parallel region costs more than it saves. */
+#define PF_PARALLEL_MIN 65536
+
+/* Writes the three directed edges of face f at slots 3f .. 3f+2, in parallel. A face with a repeated index gets
+ * sentinel records (low vertex = vertex_count) that pf_sort_edges puts last and leaves out of its count.
+ * Returns 3 * face_count. */
+static inline size_t pf_collect_edges(const uint32_t *indices, size_t face_count, int vertex_bits, size_t vertex_count, pf_edge *edges) {
+    const uint64_t sentinel = (uint64_t)vertex_count << vertex_bits;
+    #pragma omp parallel for schedule(static) if (face_count > PF_PARALLEL_MIN)
     for (size_t f = 0; f < face_count; ++f) {
         const uint32_t *v = indices + 3 * f;
-        if (!pf_face_is_proper(v)) continue;
+        int proper = pf_face_is_proper(v);
         for (int k = 0; k < 3; ++k) {
+            pf_edge *e = &edges[3 * f + k];
             uint32_t a = v[k], b = v[k == 2 ? 0 : k + 1];
             uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
-            edges[n].key = ((uint64_t)lo << vertex_bits) | hi;
-            edges[n].face = (uint32_t)f;
-            edges[n].corner = (uint16_t)k;
-            edges[n].forward = a < b;
-            n++;
+            e->key = proper ? (((uint64_t)lo << vertex_bits) | hi) : sentinel;
+            e->face = (uint32_t)f;
+            e->corner = (uint16_t)k;
+            e->forward = a < b;
         }
     }
-    return n;
+    return 3 * face_count;
 }
 
-/* LSD radix sort on key (stable, so equal keys keep face order). Returns the buffer holding the result
- * (either data or scratch). */
-static inline pf_edge *pf_sort_edges(pf_edge *data, pf_edge *scratch, size_t n, int key_bits) {
-    enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
-    size_t *count = (size_t *)malloc(BUCKETS * sizeof(size_t));
+/* Groups edges by key: a counting sort on the low vertex (one bucket per vertex; per-thread histograms, so it
+ * runs in parallel), then an insertion sort of each bucket on the whole key (buckets hold a vertex's few edges).
+ * Two linear passes instead of a 4-pass radix sort. Stable, so equal keys keep face order, and the result is the
+ * same for any thread count. Sentinels (repeated-index faces) end up last; *valid gets the count before them.
+ * Returns the buffer holding the result (scratch), or NULL when out of memory. */
+static inline pf_edge *pf_sort_edges(pf_edge *data, pf_edge *scratch, size_t n, int vertex_bits, size_t vertex_count, size_t *valid) {
+    const size_t buckets = vertex_count + 1; /* the last one holds the sentinels */
+    int threads = n > PF_PARALLEL_MIN ? PF_MAX_THREADS() : 1;
+    if (threads < 1) threads = 1;
+    if (threads > 16) threads = 16;
+    uint32_t *count = (uint32_t *)calloc((size_t)threads * buckets + 1, sizeof(uint32_t));
     if (!count) return NULL;
-    for (int shift = 0; shift < key_bits; shift += DIGIT) {
-        memset(count, 0, BUCKETS * sizeof(size_t));
-        for (size_t i = 0; i < n; ++i) count[(data[i].key >> shift) & (BUCKETS - 1)]++;
-        size_t sum = 0;
-        for (int b = 0; b < BUCKETS; ++b) { size_t c = count[b]; count[b] = sum; sum += c; }
-        for (size_t i = 0; i < n; ++i) scratch[count[(data[i].key >> shift) & (BUCKETS - 1)]++] = data[i];
-        pf_edge *t = data; data = scratch; scratch = t;
+    #pragma omp parallel for schedule(static, 1) if (threads > 1)
+    for (int t = 0; t < threads; ++t) {
+        uint32_t *c = count + (size_t)t * buckets;
+        size_t begin = n * (size_t)t / (size_t)threads, end = n * (size_t)(t + 1) / (size_t)threads;
+        for (size_t i = begin; i < end; ++i) c[data[i].key >> vertex_bits]++;
     }
+    uint32_t running = 0;
+    for (size_t b = 0; b < buckets; ++b)
+        for (int t = 0; t < threads; ++t) {
+            uint32_t *c = count + (size_t)t * buckets + b;
+            uint32_t k = *c;
+            *c = running;
+            running += k;
+        }
+    #pragma omp parallel for schedule(static, 1) if (threads > 1)
+    for (int t = 0; t < threads; ++t) {
+        uint32_t *c = count + (size_t)t * buckets;
+        size_t begin = n * (size_t)t / (size_t)threads, end = n * (size_t)(t + 1) / (size_t)threads;
+        for (size_t i = begin; i < end; ++i) scratch[c[data[i].key >> vertex_bits]++] = data[i];
+    }
+    /* The last thread's cursor of bucket b now ends bucket b. */
+    const uint32_t *ends = count + (size_t)(threads - 1) * buckets;
+    #pragma omp parallel for schedule(static) if (threads > 1)
+    for (size_t v = 0; v < vertex_count; ++v) {
+        size_t begin = v == 0 ? 0 : ends[v - 1], end = ends[v];
+        for (size_t i = begin + 1; i < end; ++i) {
+            pf_edge t = scratch[i];
+            size_t j = i;
+            while (j > begin && scratch[j - 1].key > t.key) { scratch[j] = scratch[j - 1]; j--; }
+            scratch[j] = t;
+        }
+    }
+    *valid = vertex_count == 0 ? 0 : ends[vertex_count - 1];
     free(count);
-    return data;
+    return scratch;
 }
 
 /* The zero-area rule of pf_analyze_topology (topology.c): shortest height below max(1e-8, 4.8e-7 x longest edge).

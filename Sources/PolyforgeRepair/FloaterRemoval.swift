@@ -2,13 +2,19 @@ import PolyforgeCore
 
 /// Removes small disconnected pieces: components (through shared vertices) with less area than
 /// `fractionOfTotalArea` of the whole, or than `fractionOfLargest` of the largest piece. The largest stays.
+///
+/// With `openOnly`, only components that still have a boundary edge may go: closed shells always stay. That is
+/// the `--watertight` clean-up of slivers hole filling cannot close (a lone fin triangle cut off a non-manifold
+/// edge would otherwise need its own back-to-back twin).
 public struct FloaterRemoval: Sendable {
     public var fractionOfTotalArea: Float
     public var fractionOfLargest: Float
+    public var openOnly: Bool
 
-    public init(fractionOfTotalArea: Float = 0, fractionOfLargest: Float = 0) {
+    public init(fractionOfTotalArea: Float = 0, fractionOfLargest: Float = 0, openOnly: Bool = false) {
         self.fractionOfTotalArea = fractionOfTotalArea
         self.fractionOfLargest = fractionOfLargest
+        self.openOnly = openOnly
     }
 
     public struct Result: Sendable {
@@ -28,7 +34,7 @@ public struct FloaterRemoval: Sendable {
         let count = mesh.positions.withUnsafeBufferPointer { p in
             mesh.corners.withUnsafeMutableBufferPointer { c in
                 source.withUnsafeMutableBufferPointer { s in
-                    pf_remove_floaters(c.baseAddress, c.count, p.count / 3, p.baseAddress, fractionOfTotalArea, fractionOfLargest, s.baseAddress, &stats)
+                    pf_remove_floaters(c.baseAddress, c.count, p.count / 3, p.baseAddress, fractionOfTotalArea, fractionOfLargest, openOnly ? 1 : 0, s.baseAddress, &stats)
                 }
             }
         }

@@ -6,11 +6,16 @@ import PolyforgeCore
 /// A copy sits on its original's position, so a position-based check (trimesh, `MeshTopology.analyzeSurface`)
 /// would weld it back: each copy is moved `separation` of the way towards the centroid of its own fan's other
 /// corners (1e-3 by default, far below any visible change, far above float rounding).
+///
+/// `cutting` (per-corner flags, as `Orient.Result.conflictCorners`) also cuts those edges: a non-orientable strip
+/// cut where its winding disagrees can then be oriented.
 public struct MakeManifold: Sendable {
     public var separation: Float
+    public var cutting: [UInt8]
 
-    public init(separation: Float = 1e-3) {
+    public init(separation: Float = 1e-3, cutting: [UInt8] = []) {
         self.separation = separation
+        self.cutting = cutting
     }
 
     public struct Result: Sendable {
@@ -28,7 +33,11 @@ public struct MakeManifold: Sendable {
         var source = [UInt32](repeating: 0, count: max(mesh.corners.count, 1))
         let points = mesh.pointCount
         let newCount = mesh.corners.withUnsafeMutableBufferPointer { c in
-            source.withUnsafeMutableBufferPointer { s in pf_make_manifold(c.baseAddress, c.count, points, s.baseAddress, &stats) }
+            source.withUnsafeMutableBufferPointer { s in mesh.positions.withUnsafeBufferPointer { p in
+                cutting.withUnsafeBufferPointer { cut in
+                    pf_make_manifold(c.baseAddress, c.count, points, p.baseAddress, cut.count == c.count ? cut.baseAddress : nil, s.baseAddress, &stats)
+                }
+            } }
         }
         precondition(newCount != size_t.max, "out of memory in make-manifold")
         if newCount > points {

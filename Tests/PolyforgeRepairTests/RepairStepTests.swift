@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import PolyforgeMesh
 import PolyforgeRepair
@@ -141,7 +142,8 @@ import PolyforgeTopology
         for i in Self.cubeIndices { positions += Self.cubePositions[(3 * Int(i))..<(3 * Int(i) + 3)] }
         let soup = Self.scene(positions: positions, indices: (0..<36).map { UInt32($0) })
         let (out, report) = RepairPipeline().repair(soup)
-        #expect(report.before.components == 12 && report.before.boundaryEdges == 36)
+        let unwelded = MeshTopology.analyze(TriangleSoup(scene: soup))
+        #expect(unwelded.components == 12 && unwelded.boundaryEdges == 36)
         let primitive = out.meshes[0].primitives[0]
         #expect(primitive.vertexCount == 8 && primitive.triangleCount == 12)
         #expect(report.after.isWatertight && report.after.isManifold && report.after.isWindingConsistent)
@@ -158,7 +160,7 @@ import PolyforgeTopology
                     let k = local.count
                     local[v] = UInt32(positions.count / 3)
                     positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
-                    uvs += [Float(k & 1) + Float(f), Float(k >> 1)]
+                    uvs += [Float(k & 1) + Float(2 * f), Float(k >> 1)]
                 }
                 indices.append(local[v]!)
             }
@@ -173,5 +175,127 @@ import PolyforgeTopology
         let (merged, mergedReport) = RepairPipeline(options: options).repair(scene)
         #expect(merged.meshes[0].primitives[0].vertexCount == 8)
         #expect(mergedReport.after.isWatertight)
+    }
+
+    @Test func moebiusStripIsCutWhereItsWindingDisagrees() {
+        // A half-twisted strip of 12 quads: no winding agrees all the way round.
+        let n = 12
+        var positions: [Float] = [], indices: [UInt32] = []
+        for i in 0..<n {
+            let theta = 2 * Float.pi * Float(i) / Float(n), phi = theta / 2
+            for s: Float in [0.5, -0.5] {
+                let r = 2 + s * cos(phi)
+                positions += [cos(theta) * r, sin(theta) * r, s * sin(phi)]
+            }
+        }
+        for i in 0..<n {
+            let t = UInt32(2 * i), b = t + 1
+            // After a full turn the top edge comes back as the bottom one.
+            let (t1, b1): (UInt32, UInt32) = i + 1 < n ? (t + 2, b + 2) : (1, 0)
+            indices += [t, b, b1, t, b1, t1]
+        }
+        var mesh = RepairMesh(positions: positions, indices: indices)
+        let first = Orient().apply(to: &mesh)
+        #expect(first.conflictingEdges == 1 && first.conflictCorners.filter { $0 != 0 }.count == 2)
+        let cut = MakeManifold(cutting: first.conflictCorners).apply(to: &mesh)
+        #expect(cut.addedPoints == 2 && cut.detachedFaces == 0)
+        let again = Orient().apply(to: &mesh)
+        #expect(again.conflictingEdges == 0)
+        let t = Self.analyze(mesh)
+        #expect(t.inconsistentEdges == 0 && t.nonManifoldVertices == 0 && t.triangles == 2 * n && t.components == 1)
+    }
+
+    @Test func holeAcrossTwoMaterialsIsFilledAndPrimitivesKeepTheirMaterials() {
+        // The cube's bottom square in material 0, its four sides in material 1, each primitive with its own
+        // vertices; the top square is missing, so the hole is a border of material 1 only, and the bottom/side
+        // border is a material seam, not a hole.
+        let a = Primitive(streams: [VertexStream(.position, components: 3, data: Self.cubePositions)],
+                          indices: Array(Self.cubeIndices[0..<6]), material: 0)        // faces 0-1
+        let b = Primitive(streams: [VertexStream(.position, components: 3, data: Self.cubePositions)],
+                          indices: Array(Self.cubeIndices[12..<36]), material: 1)      // faces 4-11
+        let scene = Scene(mesh: Mesh(primitives: [a, b]), materials: [Material(), Material()])
+        let (out, report) = RepairPipeline().repair(scene)
+        #expect(report.before.boundaryLoops == 1)
+        #expect(report.after.isWatertight && report.after.isWindingConsistent && report.after.triangles == 12)
+        let primitives = out.meshes[0].primitives
+        #expect(primitives.map(\.material) == [0, 1])
+        #expect(primitives[0].triangleCount + primitives[1].triangleCount == 12)
+    }
+
+    @Test func fillOnASeamedMeshReusesTheRimVertices() {
+        // Per-face UVs (24 vertices); the top square removed leaves 20 vertices in use, and the fill adds none.
+        var positions: [Float] = [], uvs: [Float] = [], indices: [UInt32] = []
+        for f in 0..<6 where f != 1 {
+            var local: [UInt32: UInt32] = [:]
+            for v in Self.cubeIndices[(6 * f)..<(6 * f + 6)] {
+                if local[v] == nil {
+                    let k = local.count
+                    local[v] = UInt32(positions.count / 3)
+                    positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
+                    uvs += [Float(k & 1) + Float(2 * f), Float(k >> 1)]
+                }
+                indices.append(local[v]!)
+            }
+        }
+        let scene = Self.scene(positions: positions, indices: indices, streams: [VertexStream(.texcoord(0), components: 2, data: uvs)])
+        let (out, report) = RepairPipeline().repair(scene)
+        let primitive = out.meshes[0].primitives[0]
+        #expect(report.after.isWatertight && primitive.triangleCount == 12)
+        #expect(primitive.vertexCount == 20 && primitive.stream(.texcoord(0))?.count == 20)
+    }
+
+    @Test func transformedMeshIsRepairedInWorldSpaceAndWrittenBackInItsOwn() {
+        // The open cube under a node that scales by 0.001, mirrors x and moves it; local positions must come back
+        // unchanged, and the fill must face outward in world space.
+        var indices = Self.cubeIndices
+        indices.removeSubrange(6..<12)
+        var scene = Self.scene(positions: Self.cubePositions, indices: indices)
+        scene.nodes[0].scale = [-0.001, 0.001, 0.001]
+        scene.nodes[0].translation = [5, 0, 0]
+        let (out, report) = RepairPipeline().repair(scene)
+        #expect(report.after.isWatertight && report.after.isWindingConsistent && report.after.triangles == 12)
+        #expect(out.meshes[0].primitives[0].positions == Self.cubePositions)
+        #expect(out.nodes[0].scale == [-0.001, 0.001, 0.001])
+    }
+
+    @Test func loopsOverTheLimitAreLeftOpenAndSaidSo() {
+        var indices = Self.cubeIndices
+        indices.removeSubrange(6..<12)
+        var mesh = RepairMesh(positions: Self.cubePositions, indices: indices)
+        let r = HoleFiller(maxEdges: 3).apply(to: &mesh)
+        #expect(r.loops == 1 && r.filledLoops == 0 && r.openTooLarge == 1 && r.largestOpenLoop == 4)
+        #expect(mesh.triangleCount == 10)
+        #expect(r.openReasons == ["1 loop longer than the fill limit (the largest has 4 edges; raise --fill-holes)"])
+    }
+
+    @Test func nonConvexPlanarHoleIsEarClippedWithoutOverlap() {
+        // A 4x4 grid of unit squares in z = 0 with an interior L-shaped hole (squares (1,1), (2,1) and (1,2)
+        // missing): the fill must cover exactly the hole's area, 3, with the loop's 8 vertices (6 triangles).
+        var positions: [Float] = []
+        for y in 0...4 { for x in 0...4 { positions += [Float(x), Float(y), 0] } }
+        var indices: [UInt32] = []
+        let missing: Set<[Int]> = [[1, 1], [2, 1], [1, 2]]
+        for y in 0..<4 { for x in 0..<4 where !missing.contains([x, y]) {
+            let a = UInt32(5 * y + x), b = a + 1, c = a + 6, d = a + 5
+            indices += [a, b, c, a, c, d]
+        } }
+        var mesh = RepairMesh(positions: positions, indices: indices)
+        let before = mesh.triangleCount
+        let r = HoleFiller().apply(to: &mesh)
+        // Both loops close: the L-shaped hole from the front (+z, 6 triangles over area 3) and the grid's outer
+        // border from the back (-z, 14 triangles over area 16), which turns the sheet into a closed pillow.
+        #expect(r.loops == 2 && r.filledLoops == 2 && r.filledTriangles == 20, "\(r)")
+        var front: (count: Int, area: Float) = (0, 0), back: (count: Int, area: Float) = (0, 0)
+        for f in before..<mesh.triangleCount {
+            let i = mesh.corners[(3 * f)..<(3 * f + 3)].map { Int($0) }
+            let ax = positions[3 * i[1]] - positions[3 * i[0]], ay = positions[3 * i[1] + 1] - positions[3 * i[0] + 1]
+            let bx = positions[3 * i[2]] - positions[3 * i[0]], by = positions[3 * i[2] + 1] - positions[3 * i[0] + 1]
+            let twice = ax * by - ay * bx
+            if twice > 0 { front.count += 1; front.area += twice / 2 } else { back.count += 1; back.area -= twice / 2 }
+        }
+        // Equal areas mean no two fill triangles overlap (an overlap would add area).
+        #expect(front.count == 6 && front.area == 3, "\(front) \(back)")
+        #expect(back.count == 14 && back.area == 16)
+        #expect(MeshTopology.analyze(TriangleSoup(positions: mesh.positions, indices: mesh.corners)).isWatertight)
     }
 }

@@ -18,7 +18,7 @@ import PolyforgeFormats
 import PolyforgeMesh
 import PolyforgeRepair
 
-let usage = "usage: repair-bench [--triangles N] [--runs N] [--write FILE] [--json]"
+let usage = "usage: repair-bench [--triangles N] [--runs N] [--write FILE] [--fresh-memory] [--json]"
 
 var triangles = 1_000_000, runs = 7, json = false
 var writePath: String? = nil
@@ -35,6 +35,7 @@ while let argument = arguments.popFirst() {
     case "--triangles": triangles = value()
     case "--runs": runs = value()
     case "--json": json = true
+    case "--fresh-memory": break
     case "--write":
         guard let path = arguments.popFirst() else { print("repair-bench: --write needs a file\n\(usage)"); exit(64) }
         writePath = path
@@ -102,6 +103,10 @@ struct SplitMix {
     return primitive
 }
 
+// As `polyforge repair` does: keep freed blocks in the heap, so each kernel's scratch does not page-fault anew.
+// `--fresh-memory` measures without it.
+if !CommandLine.arguments.contains("--fresh-memory") { FreedMemory.keepInHeap() }
+
 let primitive = defectMesh()
 let positions = primitive.positions
 let inputTriangles = primitive.indices.count / 3
@@ -136,14 +141,14 @@ var kernelTimes: [String: Double] = [:]
     var source = [UInt32](repeating: 0, count: count)
     var manifold = pf_manifold_result()
     let newCount = positions.withUnsafeBufferPointer { p in
-        indices.withUnsafeMutableBufferPointer { i in source.withUnsafeMutableBufferPointer { pf_make_manifold(i.baseAddress, i.count, vertexCount, p.baseAddress, $0.baseAddress, &manifold) } }
+        indices.withUnsafeMutableBufferPointer { i in source.withUnsafeMutableBufferPointer { pf_make_manifold(i.baseAddress, i.count, vertexCount, p.baseAddress, nil, $0.baseAddress, &manifold) } }
     }
     var grown = positions
     grown.reserveCapacity(newCount * 3)
     for k in 0..<(newCount - vertexCount) { let v = Int(source[k]); let x = grown[3 * v], y = grown[3 * v + 1], z = grown[3 * v + 2]; grown.append(x); grown.append(y); grown.append(z) }
     lap("manifold", &t)
     var orient = pf_orient_result()
-    _ = grown.withUnsafeBufferPointer { p in indices.withUnsafeMutableBufferPointer { pf_orient($0.baseAddress, $0.count, newCount, p.baseAddress, nil, &orient) } }
+    _ = grown.withUnsafeBufferPointer { p in indices.withUnsafeMutableBufferPointer { pf_orient($0.baseAddress, $0.count, newCount, p.baseAddress, nil, nil, &orient) } }
     lap("orient", &t)
     return (milliseconds() - start, indices.count / 3)
 }

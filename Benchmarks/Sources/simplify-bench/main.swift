@@ -173,7 +173,7 @@ for mesh in meshes {
                 chainOut.withUnsafeMutableBufferPointer { ob in
                     chainPositions.withUnsafeMutableBufferPointer { mb in
                         pf_simplify_lod(ob.baseAddress, ib.baseAddress, indexCount, pb.baseAddress, vertexCount, 3, nil, 0, nil, 0,
-                                        targets, levels.count, .greatestFiniteMagnitude, 0, nil, mb.baseAddress, nil, &results)
+                                        targets, levels.count, .greatestFiniteMagnitude, 0, nil, mb.baseAddress, nil, nil, &results)
                     }
                 }
             }

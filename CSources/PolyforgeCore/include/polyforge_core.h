@@ -189,8 +189,10 @@ size_t pf_uv_gutter_collisions(const float *uvs, const uint32_t *indices, size_t
  * indices are already welded by position (pf_weld): an index names a point of the surface, not a vertex with
  * its attributes. Callers that keep UV or normal seams run them on a position-welded copy of the indices and
  * carry their own per-corner vertex ids along with the corner maps each kernel returns.
- * Every kernel allocates its scratch once per call (about 40 bytes per triangle, or as stated), keeps no state,
- * and is deterministic. All return (size_t)-1 when out of memory, leaving their outputs unspecified. */
+ * Every kernel allocates its scratch once per call (the edge list: about 100 bytes per triangle, more where
+ * stated), keeps no state, and is deterministic: edge grouping and cleanup's area test run in parallel (OpenMP)
+ * with identical results for any thread count. All return (size_t)-1 when out of memory, leaving their outputs
+ * unspecified. */
 
 /* What pf_cleanup removed or rewrote, in faces. */
 typedef struct pf_cleanup_result {
@@ -239,14 +241,17 @@ typedef struct pf_manifold_result {
  *  indices:           rewritten in place; faces with a repeated index are left as they are.
  *  positions:         vertex_count float triples (stride 3), used to pair the faces of an edge with three or more
  *                     by angle around it; NULL pairs them in face order.
+ *  corner_cut:        optional, index_count flags: 1 at corner c cuts the edge that starts there (from corner c to
+ *                     the next corner of its face): its faces are not joined across it, so its ends split where
+ *                     that separates their fans. pf_orient's corner_conflict is made for this; NULL cuts nothing.
  *  new_vertex_source: out, index_count entries (the worst case): new vertex vertex_count + i copies input vertex
  *                     new_vertex_source[i]. Callers append those copies to their vertex data.
  * Faces of an edge with three or more are kept together in pairs of opposite direction: each face with its
  * angular neighbour on its inner side (the two faces bounding one solid wedge), so pairs stay consistent along
- * chains of such edges; faces left unpaired get their own copy of the edge. A vertex keeps the fan of its first corner. About 60 bytes of
- * scratch per triangle. Returns the new vertex count (>= vertex_count). */
+ * chains of such edges; faces left unpaired get their own copy of the edge. A vertex keeps the fan of its
+ * first corner. About 140 bytes of scratch per triangle. Returns the new vertex count (>= vertex_count). */
 size_t pf_make_manifold(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
-                        uint32_t *new_vertex_source, pf_manifold_result *out);
+                        const uint8_t *corner_cut, uint32_t *new_vertex_source, pf_manifold_result *out);
 
 /* What pf_orient did. */
 typedef struct pf_orient_result {
@@ -264,9 +269,12 @@ typedef struct pf_orient_result {
  *  indices:      flipped faces have their last two indices swapped, in place.
  *  positions:    vertex_count float triples (stride 3); NULL keeps each component's first face as it is.
  *  face_flipped: out, optional: index_count / 3 flags, 1 where the face was flipped.
+ *  corner_conflict: out, optional: index_count flags, 1 at the corners (of the output faces) that start an edge
+ *                 whose two faces still disagree (non-orientable components). Cutting those edges with
+ *                 pf_make_manifold and orienting again resolves the ones that reach a boundary.
  * Returns the number of faces flipped. */
 size_t pf_orient(uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
-                 uint8_t *face_flipped, pf_orient_result *out);
+                 uint8_t *face_flipped, uint8_t *corner_conflict, pf_orient_result *out);
 
 /* Boundary loops pf_fill_holes found, and why those left open were left open. */
 typedef struct pf_hole_fill_result {
@@ -294,7 +302,7 @@ typedef struct pf_hole_fill_result {
  *  fill_corner_source: out, optional, fill_capacity entries: for each fill corner, an input index slot of the same
  *                      vertex on the loop (the corner where the loop's boundary edge starts), to copy attributes.
  *  fill_capacity:      3 x the mesh's boundary edge count always suffices.
- * About 60 bytes of scratch per triangle plus 0.7 MB. Returns the number of indices written (3 per triangle). */
+ * About 100 bytes of scratch per triangle plus 0.7 MB. Returns the number of indices written (3 per triangle). */
 size_t pf_fill_holes(const uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
                      size_t max_edges, uint32_t *fill_indices, uint32_t *fill_corner_source, size_t fill_capacity,
                      pf_hole_fill_result *out);
@@ -482,7 +490,8 @@ typedef struct pf_simplify_result {
  * Vertex classes: interior (collapses anywhere), open border and seam (only along their own edge loop), complex
  * (non-manifold, more than two attribute sets on a point: never collapse) and locked. Collapses that flip or
  * fold a triangle (over ~85 degrees) or would pinch two fans into a non-manifold edge are rejected.
- * Memory: about 120 bytes per triangle plus 16 per attribute per vertex, allocated once per call.
+ * Memory: about 155 bytes per triangle for positions only (a closed mesh, two triangles per vertex), plus
+ * 44 + 10 per attribute float per triangle with attributes; allocated once per call, nothing per collapse.
  * Candidate ranking is parallel (OpenMP); output is identical for every thread count. Returns the new index
  * count (0 for invalid arguments, result->stop_reason = PF_SIMPLIFY_STOP_INVALID). */
 size_t pf_simplify(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
@@ -495,13 +504,19 @@ size_t pf_simplify(uint32_t *indices_out, const uint32_t *indices, size_t index_
  * target_index_counts holds level_count non-increasing targets; level L is written to
  * indices_out[L * index_count ...] (capacity level_count * index_count), with positions_out / attributes_out
  * (optional, as pf_simplify) at [L * vertex_count * 3] / [L * vertex_count * attribute_count], and results[L].
- * Levels the collapse could not reach get the final state and its stop reason. Other arguments as pf_simplify.
+ * Levels the collapse could not reach get the final state and its stop reason. indices_out may be NULL to learn
+ * only the error each level would cost (results), e.g. to share a triangle budget between meshes by error; such a
+ * query places vertices as a run with positions_out would (unless PF_SIMPLIFY_ENDPOINTS_ONLY).
+ * vertex_maps_out: optional, level_count * vertex_count entries: for level L, the vertex each input vertex has
+ * merged into by then (itself while it lives), so engines can geomorph a vertex of one level towards its parent
+ * in the next.
+ * Other arguments as pf_simplify.
  * Returns the last level's index count, or (size_t)-1 for invalid arguments / out of memory. */
 size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
                        size_t vertex_count, size_t stride, const float *attributes, size_t attribute_stride,
                        const float *attribute_weights, size_t attribute_count, const size_t *target_index_counts,
                        size_t level_count, float target_error, unsigned int options, const unsigned char *vertex_lock,
-                       float *positions_out, float *attributes_out, pf_simplify_result *results);
+                       float *positions_out, float *attributes_out, uint32_t *vertex_maps_out, pf_simplify_result *results);
 
 /* Symmetric surface distance between two triangle meshes; see pf_surface_distance. Distances are in model units. */
 typedef struct pf_surface_distance_result {
