@@ -1,5 +1,5 @@
 #include "polyforge_core.h"
-#include "repair_common.h"
+#include "core_common.h"
 
 /* Face cleanup in three passes over a working copy of the faces:
  *  1. faces with a repeated index or a non-finite corner go;

@@ -1,5 +1,5 @@
 #include "polyforge_core.h"
-#include "repair_common.h"
+#include "core_common.h"
 
 /* Components by shared vertices (union-find over each face's corners), so pieces that touch at a single vertex
  * count as one: the conservative choice for deleting geometry. */

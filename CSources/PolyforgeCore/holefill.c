@@ -1,5 +1,5 @@
 #include "polyforge_core.h"
-#include "repair_common.h"
+#include "core_common.h"
 
 /* Hole filling without new vertices. Boundary edges (one face) are traced into loops by following, from each
  * edge's end vertex, an unused boundary edge that starts there. A loop is filled with the reverse of its

@@ -1,5 +1,5 @@
 #include "polyforge_core.h"
-#include "repair_common.h"
+#include "core_common.h"
 
 /* Manifold by vertex splitting. Edges are grouped by sorting; a two-face edge joins its faces, and an edge with
  * three or more faces joins them in pairs of opposite direction (the first face with the next unpaired face that

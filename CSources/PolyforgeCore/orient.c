@@ -1,5 +1,5 @@
 #include "polyforge_core.h"
-#include "repair_common.h"
+#include "core_common.h"
 
 /* Consistent winding by breadth-first search over two-face edges: a neighbour keeps the current face's
  * orientation when they run their shared edge in opposite directions and takes the other one otherwise.

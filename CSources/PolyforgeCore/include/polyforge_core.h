@@ -98,7 +98,7 @@ typedef struct pf_topology {
  *  face_component: out, optional (NULL): index_count / 3 entries, each face's component id in 0 ..< component_count,
  *                 numbered in order of each component's first face. Degenerate faces get their own component.
  * Vertices are taken as they are: weld first (pf_weld) to analyse the surface rather than its seams.
- * Memory: about 110 bytes per triangle of scratch, allocated and freed inside. Returns 0 on success, -1 when out
+ * Memory: about 130 bytes per triangle of scratch, allocated and freed inside. Returns 0 on success, -1 when out
  * of memory. Deterministic. */
 int pf_analyze_topology(const uint32_t *indices, size_t index_count, size_t vertex_count, const float *positions,
                         pf_topology *out, uint32_t *face_component);

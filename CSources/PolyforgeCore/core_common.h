@@ -1,7 +1,8 @@
-/* Private helpers shared by the repair kernels (cleanup.c, manifold.c, orient.c, holefill.c, floaters.c).
- * Not part of the API: polyforge_core.h is. Everything here is static inline so each file stays self-contained. */
-#ifndef POLYFORGE_REPAIR_COMMON_H
-#define POLYFORGE_REPAIR_COMMON_H
+/* Private helpers shared by the core's surface kernels (topology.c and the repair kernels cleanup.c, manifold.c,
+ * orient.c, holefill.c, floaters.c). Not part of the API: polyforge_core.h is. Everything here is static inline so
+ * each file stays self-contained. */
+#ifndef POLYFORGE_CORE_COMMON_H
+#define POLYFORGE_CORE_COMMON_H
 
 #include <math.h>
 #include <stdint.h>
@@ -119,8 +120,9 @@ static inline pf_edge *pf_sort_edges(pf_edge *data, pf_edge *scratch, size_t n, 
     return scratch;
 }
 
-/* The zero-area rule of pf_analyze_topology (topology.c): shortest height below max(1e-8, 4.8e-7 x longest edge).
- * Kept identical so that a face cleanup keeps is never counted degenerate by the analysis. */
+/* The zero-area rule of pf_analyze_topology and pf_cleanup: shortest height below max(1e-8, 4.8e-7 x longest edge),
+ * i.e. trimesh's absolute 1e-8 widened to float32 rounding (a triangle collinear in a text file is rarely exactly
+ * collinear once stored as floats). One definition, so a face cleanup keeps is never counted degenerate. */
 static inline int pf_zero_area(const float *positions, uint32_t a, uint32_t b, uint32_t c) {
     const float *p = positions + 3 * (size_t)a, *q = positions + 3 * (size_t)b, *r = positions + 3 * (size_t)c;
     double e1[3] = {q[0] - p[0], q[1] - p[1], q[2] - p[2]};

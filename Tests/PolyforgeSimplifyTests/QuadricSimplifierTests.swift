@@ -1,0 +1,318 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+import PolyforgeCore
+import PolyforgeFixtures
+import PolyforgeFormats
+import PolyforgeMesh
+import PolyforgeSimplify
+import PolyforgeTopology
+
+/// Tiny hand-made meshes with exact expected results, and the shared Avocado for flips.
+@Suite struct QuadricSimplifierTests {
+    static func scene(_ primitive: Primitive) -> Scene {
+        Scene(mesh: Mesh(primitives: [primitive]), materials: [Material()])
+    }
+
+    /// An n x n grid of quads over [0,1]^2 at height z(x, y), counter-clockwise from +z, with UVs = (x, y).
+    static func grid(_ n: Int, z: (Float, Float) -> Float = { _, _ in 0 }) -> Primitive {
+        var p: [Float] = [], uv: [Float] = [], idx: [UInt32] = []
+        for j in 0...n {
+            for i in 0...n {
+                let x = Float(i) / Float(n), y = Float(j) / Float(n)
+                p += [x, y, z(x, y)]
+                uv += [x, y]
+            }
+        }
+        for j in 0..<n {
+            for i in 0..<n {
+                let a = UInt32(j * (n + 1) + i), b = a + 1, c = a + UInt32(n + 1), d = c + 1
+                idx += [a, b, d, a, d, c]
+            }
+        }
+        return Primitive(streams: [VertexStream(.position, components: 3, data: p), VertexStream(.texcoord(0), components: 2, data: uv)],
+                         indices: idx, material: 0)
+    }
+
+    /// A unit cube with each face cut into n x n quads, welded (shared edges and corners), outward.
+    static func subdividedCube(_ n: Int) -> Primitive {
+        var positions: [Float] = []
+        var lookup: [SIMD3<Int>: UInt32] = [:]
+        var indices: [UInt32] = []
+        func vertex(_ q: SIMD3<Int>) -> UInt32 {
+            if let v = lookup[q] { return v }
+            let v = UInt32(positions.count / 3)
+            positions += [Float(q.x) / Float(n), Float(q.y) / Float(n), Float(q.z) / Float(n)]
+            lookup[q] = v
+            return v
+        }
+        // (origin, u axis, v axis) with u x v pointing outward
+        let faces: [(SIMD3<Int>, SIMD3<Int>, SIMD3<Int>)] = [
+            (SIMD3(0, 0, 0), SIMD3(0, 1, 0), SIMD3(1, 0, 0)), (SIMD3(0, 0, n), SIMD3(1, 0, 0), SIMD3(0, 1, 0)),
+            (SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 0, 1)), (SIMD3(0, n, 0), SIMD3(0, 0, 1), SIMD3(1, 0, 0)),
+            (SIMD3(0, 0, 0), SIMD3(0, 0, 1), SIMD3(0, 1, 0)), (SIMD3(n, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)),
+        ]
+        for (o, u, v) in faces {
+            for j in 0..<n {
+                for i in 0..<n {
+                    let a = vertex(o &+ u &* i &+ v &* j), b = vertex(o &+ u &* (i + 1) &+ v &* j)
+                    let c = vertex(o &+ u &* i &+ v &* (j + 1)), d = vertex(o &+ u &* (i + 1) &+ v &* (j + 1))
+                    indices += [a, b, d, a, d, c]
+                }
+            }
+        }
+        return Primitive(streams: [VertexStream(.position, components: 3, data: positions)], indices: indices, material: 0)
+    }
+
+    static func faceNormal(_ p: [Float], _ i: UInt32, _ j: UInt32, _ k: UInt32) -> SIMD3<Float> {
+        let a = SIMD3(p[3 * Int(i)], p[3 * Int(i) + 1], p[3 * Int(i) + 2])
+        let b = SIMD3(p[3 * Int(j)], p[3 * Int(j) + 1], p[3 * Int(j) + 2])
+        let c = SIMD3(p[3 * Int(k)], p[3 * Int(k) + 1], p[3 * Int(k) + 2])
+        let u = b - a, v = c - a
+        return SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+    }
+
+    /// Boundary edges as sorted position pairs.
+    static func borderEdges(_ primitive: Primitive) -> Set<[Float]> {
+        let p = primitive.positions
+        var count: [[Float]: Int] = [:]
+        let idx = primitive.indices
+        for t in stride(from: 0, to: idx.count, by: 3) {
+            for e in 0..<3 {
+                let a = Int(idx[t + e]), b = Int(idx[t + (e + 1) % 3])
+                let pa = [p[3 * a], p[3 * a + 1], p[3 * a + 2]], pb = [p[3 * b], p[3 * b + 1], p[3 * b + 2]]
+                let key = pa.lexicographicallyPrecedes(pb) ? pa + pb : pb + pa
+                count[key, default: 0] += 1
+            }
+        }
+        return Set(count.filter { $0.value == 1 }.keys)
+    }
+
+    @Test func subdividedPlaneCollapsesToTwoTriangles() {
+        var options = SimplifyOptions(target: .error(1e-4))
+        options.attributes = []
+        let (out, report) = QuadricSimplifier(options: options).simplify(Self.scene(Self.grid(8)))
+        let primitive = out.meshes[0].primitives[0]
+        #expect(report.trianglesBefore == 128)
+        #expect(primitive.triangleCount == 2)
+        #expect(primitive.vertexCount == 4)
+        let corners = Set(stride(from: 0, to: 12, by: 3).map { [primitive.positions[$0], primitive.positions[$0 + 1], primitive.positions[$0 + 2]] })
+        #expect(corners == [[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]])
+        #expect(report.error < 1e-6)
+        // Still facing +z.
+        let i = primitive.indices
+        for t in stride(from: 0, to: i.count, by: 3) { #expect(Self.faceNormal(primitive.positions, i[t], i[t + 1], i[t + 2]).z > 0) }
+    }
+
+    @Test func cubeStaysACubeAtTwelveTriangles() {
+        let (out, report) = QuadricSimplifier(options: SimplifyOptions(target: .triangles(12))).simplify(Self.scene(Self.subdividedCube(4)))
+        let primitive = out.meshes[0].primitives[0]
+        #expect(report.trianglesBefore == 192)
+        #expect(primitive.triangleCount == 12)
+        #expect(primitive.vertexCount == 8)
+        var corners = Set<[Float]>()
+        for v in 0..<primitive.vertexCount { corners.insert(Array(primitive.positions[(3 * v)..<(3 * v + 3)])) }
+        #expect(corners == Set([0, 1].flatMap { x in [0, 1].flatMap { y in [0, 1].map { z in [Float(x), Float(y), Float(z)] } } }))
+        #expect(report.error < 1e-5)
+        let topology = MeshTopology.analyze(TriangleSoup(positions: primitive.positions, indices: primitive.indices))
+        #expect(topology.isWatertight && topology.isWindingConsistent)
+        // The eight-vertex cube itself has nothing left to give.
+        let (again, _) = QuadricSimplifier(options: SimplifyOptions(target: .triangles(12))).simplify(out)
+        #expect(again.meshes[0].primitives[0].indices == primitive.indices)
+    }
+
+    /// Two UV islands meeting on x = 0.5: the seam's vertices are doubled, u in [0, 0.4] left and [0.6, 1] right.
+    @Test func uvSeamIsNeverCrossed() {
+        let n = 16
+        var grid = Self.grid(n) { x, y in 0.05 * sinf(6 * x) * cosf(5 * y) }
+        var p: [Float] = grid.positions
+        var uv: [Float] = grid.stream(.texcoord(0))!.data
+        var idx: [UInt32] = grid.indices
+        let seamColumn = n / 2
+        var twin: [UInt32: UInt32] = [:]
+        for j in 0...n {
+            let v = UInt32(j * (n + 1) + seamColumn)
+            twin[v] = UInt32(p.count / 3)
+            let base = 3 * Int(v)
+            let copy: [Float] = [p[base], p[base + 1], p[base + 2]]
+            p += copy
+            uv += [Float(0), Float(0)]
+        }
+        for v in 0..<(p.count / 3) {
+            let x: Float = p[3 * v]
+            let isTwin = twin.values.contains(UInt32(v))
+            let right = isTwin || (x > 0.5 && !twin.keys.contains(UInt32(v)))
+            let rightU: Float = 0.6 + 0.8 * (x - 0.5)
+            let leftU: Float = 0.8 * x
+            uv[2 * v] = right ? rightU : leftU
+        }
+        // Triangles right of the seam use the twins.
+        for t in stride(from: 0, to: idx.count, by: 3) {
+            let x0: Float = p[3 * Int(idx[t])], x1: Float = p[3 * Int(idx[t + 1])], x2: Float = p[3 * Int(idx[t + 2])]
+            let cx: Float = (x0 + x1 + x2) / 3
+            if cx > 0.5 { for k in 0..<3 { if let w = twin[idx[t + k]] { idx[t + k] = w } } }
+        }
+        grid.setStream(VertexStream(.position, components: 3, data: p))
+        grid.setStream(VertexStream(.texcoord(0), components: 2, data: uv))
+        grid.indices = idx
+        let (out, report) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.1))).simplify(Self.scene(grid))
+        let primitive = out.meshes[0].primitives[0]
+        #expect(primitive.triangleCount < report.trianglesBefore / 2)
+        let q: [Float] = primitive.positions
+        let u: [Float] = primitive.stream(.texcoord(0))!.data
+        for t in stride(from: 0, to: primitive.indices.count, by: 3) {
+            let corners = (0..<3).map { Int(primitive.indices[t + $0]) }
+            let left = corners.allSatisfy { u[2 * $0] <= 0.4 + 1e-6 }
+            let right = corners.allSatisfy { u[2 * $0] >= 0.6 - 1e-6 }
+            #expect(left || right, "a triangle spans both UV islands")
+            // and its corners stay on their side of the seam line
+            if left { #expect(corners.allSatisfy { q[3 * $0] <= 0.5 + 1e-6 }) }
+            if right { #expect(corners.allSatisfy { q[3 * $0] >= 0.5 - 1e-6 }) }
+        }
+        // Seam vertices stay on the seam line, in matched pairs.
+        var seamLeft = Set<[Float]>(), seamRight = Set<[Float]>()
+        for v in 0..<primitive.vertexCount where q[3 * v] == 0.5 {
+            let key = [q[3 * v + 1], q[3 * v + 2]]
+            if u[2 * v] <= 0.4 + 1e-6 { seamLeft.insert(key) } else { seamRight.insert(key) }
+        }
+        #expect(!seamLeft.isEmpty && seamLeft == seamRight)
+    }
+
+    /// Flat-shaded export: every face of the cube has its own vertices, so every edge is a seam and every corner
+    /// a complex vertex. Strict mode stops at once and says why; permissive mode welds the seams and gets there.
+    @Test func permissiveModeReachesTheTargetWhereSeamsStall() {
+        let welded = Self.subdividedCube(4)
+        var positions: [Float] = [], indices: [UInt32] = []
+        for t in stride(from: 0, to: welded.indices.count, by: 6) { // each quad of each face gets its own 4 vertices
+            let quad = Array(welded.indices[t..<(t + 6)])
+            let corners = [quad[0], quad[1], quad[2], quad[5]]
+            let base = UInt32(positions.count / 3)
+            for v in corners { positions += welded.positions[(3 * Int(v))..<(3 * Int(v) + 3)] }
+            indices += [base, base + 1, base + 2, base, base + 2, base + 3]
+        }
+        let primitive = Primitive(streams: [VertexStream(.position, components: 3, data: positions)], indices: indices, material: 0)
+        let strict = QuadricSimplifier(options: SimplifyOptions(target: .triangles(12))).simplify(Self.scene(primitive))
+        #expect(strict.report.stop == .topology)
+        #expect(strict.report.trianglesAfter == 192)
+        var options = SimplifyOptions(target: .triangles(12))
+        options.permissive = true
+        let relaxed = QuadricSimplifier(options: options).simplify(Self.scene(primitive))
+        #expect(relaxed.report.stop == .targetReached)
+        #expect(relaxed.report.trianglesAfter == 12)
+        #expect(relaxed.report.primitives[0].relaxation == 1)
+        let out = relaxed.scene.meshes[0].primitives[0]
+        let topology = MeshTopology.analyze(TriangleSoup(positions: out.positions, indices: out.indices))
+        #expect(topology.isWatertight && topology.isWindingConsistent)
+    }
+
+    @Test func lockedBorderStaysIdentical() {
+        let primitive = Self.grid(12) { x, y in 0.1 * sinf(7 * x + 1) * cosf(6 * y) }
+        var options = SimplifyOptions(target: .ratio(0.2))
+        options.lockBorder = true
+        let (out, report) = QuadricSimplifier(options: options).simplify(Self.scene(primitive))
+        let simplified = out.meshes[0].primitives[0]
+        #expect(simplified.triangleCount < primitive.triangleCount / 2)
+        #expect(report.trianglesAfter == simplified.triangleCount)
+        #expect(Self.borderEdges(simplified) == Self.borderEdges(primitive))
+        #expect(Self.borderEdges(primitive).count == 48)
+    }
+
+    @Test func avocadoAtAQuarterHasNoFlippedTriangles() throws {
+        let loaded = try SceneIO.read("/work/shared/assets/gltf/Avocado-glTF/Avocado.gltf")
+        let (out, report) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.25))).simplify(loaded.scene)
+        #expect(report.trianglesAfter <= report.trianglesBefore / 4 + 1)
+        #expect(report.trianglesAfter >= report.trianglesBefore / 4 - 8)
+        #expect(report.error < 0.03)
+        for (m, mesh) in out.meshes.enumerated() {
+            for (pi, primitive) in mesh.primitives.enumerated() {
+                let before = loaded.scene.meshes[m].primitives[pi]
+                // Flipped: the face turns against the shading normals it carries (none in the input does).
+                func flipped(_ prim: Primitive) -> Int {
+                    guard let normals = prim.stream(.normal)?.data else { return 0 }
+                    var n = 0
+                    let i = prim.indices
+                    for t in stride(from: 0, to: i.count, by: 3) {
+                        let f = Self.faceNormal(prim.positions, i[t], i[t + 1], i[t + 2])
+                        var s = SIMD3<Float>(0, 0, 0)
+                        for k in 0..<3 { let v = 3 * Int(i[t + k]); s += SIMD3(normals[v], normals[v + 1], normals[v + 2]) }
+                        if (f * s).sum() < 0 { n += 1 }
+                    }
+                    return n
+                }
+                #expect(flipped(primitive) <= flipped(before))
+                #expect(primitive.material == before.material)
+                #expect(primitive.stream(.texcoord(0))?.count == primitive.vertexCount)
+            }
+        }
+        // Textures stay in place: the UVs of the kept vertices are within the input's range.
+        let uv = out.meshes[0].primitives[0].stream(.texcoord(0))!.data
+        let uvIn = loaded.scene.meshes[0].primitives[0].stream(.texcoord(0))!.data
+        #expect(uv.min()! >= uvIn.min()! - 1e-3 && uv.max()! <= uvIn.max()! + 1e-3)
+    }
+
+    /// A flat plane and a bumpy scan in one scene at half the triangles: the budget goes where it costs error.
+    @Test func sceneBudgetIsSharedByErrorNotByEqualRatios() {
+        let flat = Self.grid(16)
+        let bumpy = ScanSurface.generate(triangles: 2_000, seed: 4).meshes[0].primitives[0]
+        var scene = Self.scene(flat)
+        scene.meshes[0].primitives.append(bumpy)
+        let total = flat.triangleCount + bumpy.triangleCount
+        let (out, report) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.5))).simplify(scene)
+        let flatAfter = out.meshes[0].primitives[0].triangleCount, bumpyAfter = out.meshes[0].primitives[1].triangleCount
+        #expect(report.trianglesAfter <= total / 2)
+        #expect(report.trianglesAfter >= total / 2 - total / 20)
+        #expect(flatAfter < flat.triangleCount / 8)
+        #expect(bumpyAfter > bumpy.triangleCount / 2)
+    }
+
+    @Test func outputIsDeterministicForAnyThreadCount() {
+        let scene = ScanSurface.generate(triangles: 60_000, seed: 3)
+        let simplifier = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.1)))
+        let threads = pf_thread_count()
+        pf_set_thread_count(1)
+        let one = simplifier.simplify(scene).scene.meshes[0].primitives[0]
+        pf_set_thread_count(2)
+        let two = simplifier.simplify(scene).scene.meshes[0].primitives[0]
+        let twoAgain = simplifier.simplify(scene).scene.meshes[0].primitives[0]
+        pf_set_thread_count(threads)
+        #expect(one.indices == two.indices && two.indices == twoAgain.indices)
+        #expect(one.streams.map(\.data) == two.streams.map(\.data))
+        #expect(abs(one.triangleCount - 6_000) <= 2)
+    }
+
+    @Test func lodChainLevelsShrinkAndErrorsGrow() {
+        let scene = ScanSurface.generate(triangles: 20_000, seed: 2)
+        let levels = LODChain(ratios: [1, 0.5, 0.25, 0.125]).build(scene)
+        #expect(levels.count == 4)
+        #expect(levels[0].triangles == scene.storedTriangleCount)
+        #expect(levels[0].error == 0)
+        for k in 1..<4 {
+            #expect(levels[k].triangles < levels[k - 1].triangles)
+            #expect(levels[k].error >= levels[k - 1].error)
+            #expect(abs(levels[k].triangles - Int(Float(scene.storedTriangleCount) * levels[k].ratio)) <= 2)
+        }
+        // Geomorph parents: every vertex of a level points at a nearby vertex of the next, and every vertex of the
+        // next is somebody's parent (its own survivor).
+        for k in 1..<4 {
+            let finer = levels[k - 1].scene.meshes[0].primitives[0], coarser = levels[k].scene.meshes[0].primitives[0]
+            let map = levels[k].parents
+            #expect(map.count == 1 && map[0].parents.count == finer.vertexCount)
+            let parents = map[0].parents
+            #expect(parents.allSatisfy { $0 < UInt32(coarser.vertexCount) })
+            #expect(Set(parents).count == coarser.vertexCount)
+            let diagonal = scene.worldBounds().diagonal
+            var farthest: Float = 0
+            for (v, p) in parents.enumerated() {
+                let a = finer.positions[(3 * v)..<(3 * v + 3)], b = coarser.positions[(3 * Int(p))..<(3 * Int(p) + 3)]
+                let d = zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+                farthest = max(farthest, d)
+            }
+            #expect(farthest < 0.1 * diagonal)
+        }
+        #expect(levels[0].parents.isEmpty)
+        let single = LODChain.singleScene(levels)
+        #expect(single.meshes.count == 4)
+        #expect(single.nodes[0].extensions?["MSFT_lod"]?["ids"]?.arrayValue?.count == 3)
+    }
+}
