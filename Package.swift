@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "PolyforgeTopologyTests", dependencies: ["PolyforgeTopology", "PolyforgeMesh", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeRepairTests", dependencies: ["PolyforgeRepair", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFormatsTests", dependencies: ["PolyforgeFormats", "PolyforgeMesh", "PolyforgeFixtures", "CMeshopt"]),
-        .testTarget(name: "PolyforgeImageTests", dependencies: ["PolyforgeImage", "CCurl"]),
+        .testTarget(name: "PolyforgeImageTests", dependencies: ["PolyforgeImage", "PolyforgeFixtures", "CCurl"]),
         .testTarget(name: "PolyforgeRenderTests", dependencies: ["PolyforgeRender", "PolyforgeCore", "PolyforgeMesh", "PolyforgeImage", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeQCTests", dependencies: ["PolyforgeQC", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),

@@ -33,14 +33,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         var scenes: [Scene] = []
-        for path in [a, b] {
-            do {
-                scenes.append(try SceneIO.read(path).scene)
-            } catch {
-                Output.error(error.description)
-                throw ExitCode(1)
-            }
-        }
+        for path in [a, b] { scenes.append(try Output.readScene(path).scene) }
         guard let d = SurfaceDistance.measure(scenes[0], scenes[1], samples: samples) else {
             Output.error("\(scenes[0].drawnTriangleCount == 0 ? a : b) has no triangles to measure against.")
             throw ExitCode(1)

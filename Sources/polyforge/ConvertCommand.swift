@@ -33,14 +33,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LoadedScene
-        do {
-            loaded = try SceneIO.read(input)
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(1)
-        }
-        for w in loaded.scene.warnings { Output.warning("\(input): \(w)") }
+        let loaded = try Output.readScene(input)
         let format = MeshFormat(path: output)!
         if format == .stl || format == .ply || format == .obj {
             let dropped = loaded.scene.skins.count + loaded.scene.animations.count

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ArgumentParser
+import PolyforgeFormats
 import PolyforgeMesh
 
 /// Terminal output helpers shared by the subcommands.
@@ -14,6 +16,19 @@ enum Output {
 
     static func warning(_ message: String) {
         FileHandleStream.stderr.write("warning: \(message)\n")
+    }
+
+    /// Reads a model for a command: on failure prints the reader's sentence and exits 1; prints its warnings.
+    static func readScene(_ path: String, allowNonFinitePositions: Bool = false) throws -> LoadedScene {
+        let loaded: LoadedScene
+        do {
+            loaded = try SceneIO.read(path, allowNonFinitePositions: allowNonFinitePositions)
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(1)
+        }
+        for w in loaded.scene.warnings { Output.warning("\(path): \(w)") }
+        return loaded
     }
 
     static func json(_ value: JSONValue) {

@@ -64,14 +64,7 @@ struct RepairCommand: ParsableCommand {
     func run() throws {
         // Each kernel's scratch then reuses the last one's pages instead of faulting in fresh ones.
         FreedMemory.keepInHeap()
-        let loaded: LoadedScene
-        do {
-            loaded = try SceneIO.read(input, allowNonFinitePositions: true)
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(1)
-        }
-        for w in loaded.scene.warnings { Output.warning("\(input): \(w)") }
+        let loaded = try Output.readScene(input, allowNonFinitePositions: true)
         var options = RepairOptions()
         options.weldTolerance = weldTolerance
         options.keepSeams = keepSeams

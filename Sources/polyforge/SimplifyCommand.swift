@@ -71,14 +71,7 @@ struct SimplifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LoadedScene
-        do {
-            loaded = try SceneIO.read(input)
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(1)
-        }
-        for w in loaded.scene.warnings { Output.warning("\(input): \(w)") }
+        let loaded = try Output.readScene(input)
         let target: SimplifyTarget = ratio.map { .ratio($0) } ?? targetTriangles.map { .triangles($0) } ?? .error(targetError ?? 0)
         var options = SimplifyOptions(target: target)
         options.lockBorder = lockBorder

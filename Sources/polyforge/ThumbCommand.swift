@@ -101,14 +101,7 @@ struct ThumbCommand: ParsableCommand {
 
     func runFile(output: String) throws {
         let start = Stopwatch.now()
-        let loaded: LoadedScene
-        do {
-            loaded = try SceneIO.read(input)
-        } catch {
-            Output.error(error.description)
-            throw ExitCode(1)
-        }
-        for w in loaded.scene.warnings { Output.warning("\(input): \(w)") }
+        let loaded = try Output.readScene(input)
         let readMilliseconds = Stopwatch.milliseconds(since: start)
         let renderer = ThumbnailRenderer(scene: loaded.scene)
         for w in renderer.geometry.warnings { Output.warning("\(input): \(w)") }

@@ -1,4 +1,5 @@
 import Foundation
+import PolyforgeFixtures
 import Testing
 @testable import PolyforgeFormats
 
@@ -16,16 +17,6 @@ private func encodeAttributes(_ bytes: [UInt8], count: Int, byteStride: Int) -> 
     bytes.withUnsafeBytes { MeshoptCodec.encodeAttributes($0, count: count, byteStride: byteStride) }
 }
 
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A (cols × rows)-quad grid: a realistic, locality-friendly triangle list.
 private func gridIndices(cols: Int, rows: Int) -> [UInt32] {
@@ -58,7 +49,7 @@ private func littleEndianIndices(_ bytes: [UInt8], stride: Int) -> [UInt32] {
 @Suite struct MeshoptCodecTests {
     @Test(arguments: [(1, 4), (15, 12), (1000, 16), (777, 36), (300, 256)])
     func attributeRoundTripIsExact(count: Int, byteStride: Int) throws {
-        var rng = SplitMix(state: UInt64(count * 1000 + byteStride))
+        var rng = SplitMix64(seed: UInt64(count * 1000 + byteStride))
         // Slowly varying values in the low bytes, noise in the high ones: both delta paths get exercised.
         var data = [UInt8](repeating: 0, count: count * byteStride)
         for i in data.indices {
@@ -115,7 +106,7 @@ private func littleEndianIndices(_ bytes: [UInt8], stride: Int) -> [UInt32] {
         #expect(decoded.map { Int8(bitPattern: $0) } == expected)
 
         // 16-bit components against the spec's reference formula, to its 1-unit tolerance.
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         var words: [Int16] = []
         for _ in 0..<64 {
             let one = Int32(32767)
@@ -164,7 +155,7 @@ private func littleEndianIndices(_ bytes: [UInt8], stride: Int) -> [UInt32] {
         for cut in [0, 1, 17, triangles.count / 2, triangles.count - 1] {
             #expect(throws: FormatError.self) { try decode(Array(triangles[..<cut]), count: 600, byteStride: 2, mode: "TRIANGLES") }
         }
-        var rng = SplitMix(state: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<100 {
             let garbage = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             for (mode, stride) in [("ATTRIBUTES", 8), ("TRIANGLES", 2), ("INDICES", 4)] {

@@ -1,4 +1,5 @@
 import Foundation
+import PolyforgeFixtures
 import Testing
 @testable import PolyforgeImage
 
@@ -180,7 +181,7 @@ private func patchPNGSize(_ png: inout [UInt8], width: UInt32, height: UInt32) {
         }
         #expect(sawNil)
         for seed in 0..<200 {
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix64(seed: UInt64(seed))
             let prefix: [[UInt8]] = [PNGCodec.signature, [0xFF, 0xD8], Array("RIFF\0\0\0\0WEBPVP8X".utf8), [0xAB, 0x4B, 0x54, 0x58, 0x20, 0x32, 0x30, 0xBB, 0x0D, 0x0A, 0x1A, 0x0A]]
             let bytes = prefix[seed % 4] + (0..<(seed % 64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             _ = ImageProbe.probe(bytes)
@@ -189,14 +190,3 @@ private func patchPNGSize(_ png: inout [UInt8], width: UInt32, height: UInt32) {
     }
 }
 
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

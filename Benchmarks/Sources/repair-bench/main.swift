@@ -51,25 +51,13 @@ func milliseconds() -> Double {
     return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
 }
 
-/// A small deterministic generator (splitmix64), so every run injects the same defects.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-}
 
 @MainActor func defectMesh() -> Primitive {
     var primitive = ScanSurface.generate(triangles: triangles).meshes[0].primitives[0]
     var streams = primitive.streams
     var indices = primitive.indices
     let faces = indices.count / 3
-    var random = SplitMix(state: 7)
+    var random = SplitMix64(seed: 7)
     var data = streams.map(\.data)
     let components = streams.map(\.components)
     var count = streams[0].count
