@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PolyforgeImage
 import PolyforgeMesh
 
 /// A dense, closed, scan-like blob at any triangle count, for benchmarks and scale tests.
@@ -61,7 +62,16 @@ public enum ScanSurface {
         material.baseColorFactor = [0.75, 0.72, 0.68, 1]
         material.metallicFactor = 0
         material.roughnessFactor = 0.8
-        return Scene(mesh: Mesh(name: "scan_\(triangles)", primitives: [primitive]), materials: [material])
+        // A base-colour texture, as scans and generator output carry: benchmarks that sample textures need one.
+        // The PNG encoder cannot fail on these fixed, valid pixels; without it the surface is untextured.
+        guard let png = try? PNGCodec.encode(rgba: Fixtures.checkerPixels(size: 256, cell: 16), width: 256, height: 256) else {
+            return Scene(mesh: Mesh(name: "scan_\(triangles)", primitives: [primitive]), materials: [material])
+        }
+        material.baseColorTexture = TextureReference(texture: 0)
+        return Scene(mesh: Mesh(name: "scan_\(triangles)", primitives: [primitive]), materials: [material],
+                     textures: [Texture(name: "scan_checker", source: 0, sampler: 0)],
+                     images: [Image(name: "scan_checker", mimeType: "image/png", data: png)],
+                     samplers: [Sampler(magFilter: 9729, minFilter: 9987)])
     }
 
     /// The displacement: octaves of noise with their own frequency, amplitude and lattice offset.
