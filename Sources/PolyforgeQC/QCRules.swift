@@ -61,6 +61,9 @@ public enum QCRules {
         range("budget.meshes", Double(m.meshes), min: "min_meshes", max: "max_meshes", "meshes")
         range("budget.primitives", Double(m.primitives), min: "min_primitives", max: "max_primitives", "primitives")
 
+        // Always tested: a file that parses to nothing (random bytes named .obj read as an empty model) is not an asset.
+        add("geometry.present", tested: true, pass: m.vertices > 0, value: Double(m.vertices), limit: "> 0 vertices",
+            m.vertices > 0 ? "\(m.vertices) vertices" : "no geometry: the file holds no vertices or faces")
         rule("geometry.finite", "require_finite", pass: m.nonFiniteValues == 0, value: Double(m.nonFiniteValues),
              "\(m.nonFiniteValues) NaN or infinite values in vertex attributes")
 

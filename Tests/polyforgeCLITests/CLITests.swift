@@ -153,3 +153,19 @@ enum CLI {
         #expect(html.contains("broken.stl"))
     }
 }
+
+@Suite struct QCCommandTests {
+    @Test func aFileWithNoGeometryFailsQC() throws {
+        let dir = CLI.temporaryDirectory()
+        // Random bytes with an .obj name: no line is an OBJ statement, so the reader finds nothing.
+        var state: UInt64 = 42
+        let noise = (0..<4096).map { _ -> UInt8 in state = state &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: state >> 56) }
+        try Data(noise).write(to: URL(fileURLWithPath: dir + "/noise.obj"))
+        let r = try CLI.run(["qc", dir, "--json"])
+        #expect(r.status == 2, "\(r.stdout)")
+        let record = try JSONParser.parse(r.stdout)["assets"]?[0]
+        let checks = record?["checks"]?.arrayValue ?? []
+        let present = checks.first { $0["id"]?.stringValue == "geometry.present" }
+        #expect(present?["status"]?.stringValue == "fail", "\(r.stdout.prefix(600))")
+    }
+}
