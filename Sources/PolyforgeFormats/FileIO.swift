@@ -25,7 +25,8 @@ public final class MappedFile: @unchecked Sendable {
             mapped = false
             return
         }
-        let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        // Populate the mapping up front: one call instead of a page fault per 4 KB as the parser walks the file.
+        let p = mmap(nil, count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
         guard let p, p != MAP_FAILED else { throw FormatError(file: path, .none, "cannot map: \(String(cString: strerror(errno)))") }
         madvise(p, count, MADV_SEQUENTIAL)
         base = p

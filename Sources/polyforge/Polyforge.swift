@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import PolyforgeCore
 
 @main
@@ -17,8 +20,12 @@ struct Polyforge: ParsableCommand {
                       SimplifyCommand.self, LODCommand.self, CompareCommand.self])
 
     static func main() {
-        // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work.
+        // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work. kmp_set_blocktime (in
+        // pf_set_thread_count) covers only the calling thread; the environment, read when libomp starts, covers the
+        // teams every worker thread (qc, thumb, lod jobs) starts too. An explicit setting by the user wins.
+        setenv("KMP_BLOCKTIME", "0", 0)
         pf_set_thread_count(0)
+        FreedMemory.keepInHeap()
         do {
             var command = try parseAsRoot()
             try command.run()

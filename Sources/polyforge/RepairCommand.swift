@@ -62,8 +62,6 @@ struct RepairCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Each kernel's scratch then reuses the last one's pages instead of faulting in fresh ones.
-        FreedMemory.keepInHeap()
         let loaded = try Output.readScene(input, allowNonFinitePositions: true)
         var options = RepairOptions()
         options.weldTolerance = weldTolerance
