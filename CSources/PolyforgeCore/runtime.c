@@ -1,5 +1,9 @@
 #include "polyforge_core.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #ifdef _OPENMP
 /* omp.h is not on the Swift toolchain's include path (toolchain notes, section 1): declare what we call. */
 int omp_get_max_threads(void);
@@ -40,5 +44,12 @@ void pf_set_thread_count(int n) {
     omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
 #else
     (void)n;
+#endif
+}
+
+void pf_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 0x7FFFFFFF);
 #endif
 }

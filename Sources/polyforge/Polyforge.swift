@@ -25,7 +25,7 @@ struct Polyforge: ParsableCommand {
         // teams every worker thread (qc, thumb, lod jobs) starts too. An explicit setting by the user wins.
         setenv("KMP_BLOCKTIME", "0", 0)
         pf_set_thread_count(0)
-        FreedMemory.keepInHeap()
+        pf_keep_freed_memory()
         do {
             var command = try parseAsRoot()
             try command.run()

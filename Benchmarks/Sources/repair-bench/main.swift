@@ -93,7 +93,7 @@ func milliseconds() -> Double {
 
 // As `polyforge repair` does: keep freed blocks in the heap, so each kernel's scratch does not page-fault anew.
 // `--fresh-memory` measures without it.
-if !CommandLine.arguments.contains("--fresh-memory") { FreedMemory.keepInHeap() }
+if !CommandLine.arguments.contains("--fresh-memory") { pf_keep_freed_memory() }
 
 let primitive = defectMesh()
 let positions = primitive.positions

@@ -32,6 +32,12 @@ int pf_thread_count(void);
  * would steal time from Swift's own threads. */
 void pf_set_thread_count(int n);
 
+/* Keeps freed blocks in the process heap from now on (glibc: no mmap for large blocks, no trimming). Kernels and
+ * readers allocate large scratch and arrays per call; served by fresh mmaps, every call pays its page faults again
+ * and, with several threads, a TLB shootdown per munmap. Process-wide: for tools and benchmarks to call once at
+ * start-up, not for libraries. No effect outside glibc. */
+void pf_keep_freed_memory(void);
+
 /* 1 when the core was compiled with OpenMP. */
 int pf_has_openmp(void);
 
