@@ -27,6 +27,9 @@ import PolyforgeMesh
 import PolyforgeQC
 import PolyforgeTopology
 
+// The same OpenMP runtime setting as the polyforge CLI: idle workers sleep instead of spinning for 200 ms.
+setenv("KMP_BLOCKTIME", "0", 0)
+
 let usage = """
     usage: qc-bench [--library DIR] [--count N] [--regenerate] [--runs N] [--jobs N] [--profile NAME]
                     [--slow-runs N] [--slow-triangles N] [--skip-library] [--skip-slow] [--generate-only] [--json]

@@ -13,6 +13,9 @@ import PolyforgeCore
 import PolyforgeFixtures
 import PolyforgeMesh
 
+// The same OpenMP runtime setting as the polyforge CLI: idle workers sleep instead of spinning for 200 ms.
+setenv("KMP_BLOCKTIME", "0", 0)
+
 let usage = "usage: render-bench [--triangles N] [--size PX] [--runs N] [--json]"
 
 var triangles = 1_000_000, size = 512, runs = 15, json = false

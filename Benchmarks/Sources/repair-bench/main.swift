@@ -18,6 +18,9 @@ import PolyforgeFormats
 import PolyforgeMesh
 import PolyforgeRepair
 
+// The same OpenMP runtime setting as the polyforge CLI: idle workers sleep instead of spinning for 200 ms.
+setenv("KMP_BLOCKTIME", "0", 0)
+
 let usage = "usage: repair-bench [--triangles N] [--runs N] [--write FILE] [--fresh-memory] [--json]"
 
 var triangles = 1_000_000, runs = 7, json = false

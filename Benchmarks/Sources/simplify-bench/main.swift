@@ -15,6 +15,9 @@ import PolyforgeFixtures
 import PolyforgeFormats
 import PolyforgeMesh
 
+// The same OpenMP runtime setting as the polyforge CLI: idle workers sleep instead of spinning for 200 ms.
+setenv("KMP_BLOCKTIME", "0", 0)
+
 let usage = "usage: simplify-bench [--triangles N]... [--file PATH]... [--runs N] [--ratios 0.5,0.1,0.02] [--threads 1,2] [--json]"
 var triangleCounts: [Int] = [], files: [String] = [], runs = 3, json = false
 var ratios: [Float] = [0.5, 0.1, 0.02], threadCounts: [Int] = [1, 2]
