@@ -43,14 +43,7 @@ struct LODCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Assets processed at once (default 1; each then runs on one core).", valueName: "n"))
     var jobs: Int = 1
 
-    @Flag(name: .long, help: "Keep open borders exactly as they are.")
-    var lockBorder = false
-
-    @Option(name: .long, help: ArgumentHelp("Attributes that weigh in the error: uv, normal, color (comma-separated) or none.", valueName: "list"))
-    var attributes: String = "uv,normal,color"
-
-    @Flag(name: .long, help: "Relax seam and border rules step by step when they stop a level short.")
-    var permissive = false
+    @OptionGroup var simplification: SimplificationOptions
 
     @Flag(name: .long, help: "Print the manifests as one JSON array.")
     var json = false
@@ -68,7 +61,7 @@ struct LODCommand: ParsableCommand {
 
     func validate() throws {
         _ = try Self.parseLevels(levels)
-        _ = try SimplifyCommand.parseAttributes(attributes)
+        _ = try simplification.parsedAttributes()
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if inputs.isEmpty { throw ValidationError("Give at least one input file or folder.") }
     }
@@ -95,9 +88,7 @@ struct LODCommand: ParsableCommand {
     func run() throws {
         let ratios = try Self.parseLevels(levels)
         var options = SimplifyOptions(target: .ratio(1))
-        options.lockBorder = lockBorder
-        options.permissive = permissive
-        options.attributes = try SimplifyCommand.parseAttributes(attributes)
+        simplification.apply(to: &options)
         do { try FileSystem.makeDirectories(out) } catch {
             Output.error(error.description)
             throw ExitCode(1)

@@ -34,28 +34,10 @@ struct SimplifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Collapse until the surface would move more than this fraction of the bounding-box diagonal, e.g. 0.01.", valueName: "fraction"))
     var targetError: Float?
 
-    @Flag(name: .long, help: "Keep open borders exactly as they are (tiles and parts that must stay sealed).")
-    var lockBorder = false
-
-    @Option(name: .long, help: ArgumentHelp("Attributes that weigh in the error, comma-separated among uv, normal, color, or 'none'.", valueName: "list"))
-    var attributes: String = "uv,normal,color"
-
-    @Flag(name: .long, help: "When seams and borders stop the collapse short of the target, relax them step by step.")
-    var permissive = false
+    @OptionGroup var simplification: SimplificationOptions
 
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
-
-    static func parseAttributes(_ list: String) throws -> [SimplifyAttribute] {
-        if list == "none" || list.isEmpty { return [] }
-        return try list.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: " ")
-            guard let a = SimplifyAttribute(rawValue: trimmed) else {
-                throw ValidationError("Unknown attribute '\(trimmed)' in --attributes: use uv, normal, color (comma-separated) or none.")
-            }
-            return a
-        }
-    }
 
     func validate() throws {
         guard let format = MeshFormat(path: output) else {
@@ -67,16 +49,14 @@ struct SimplifyCommand: ParsableCommand {
         if let r = ratio, !(r.isFinite && r > 0 && r <= 1) { throw ValidationError("--ratio is the fraction of triangles to keep: a number above 0 and at most 1, e.g. 0.25.") }
         if let n = targetTriangles, n < 1 { throw ValidationError("--target-triangles must be at least 1.") }
         if let e = targetError, !(e.isFinite && e >= 0) { throw ValidationError("--target-error is a fraction of the bounding-box diagonal: a number >= 0, e.g. 0.01.") }
-        _ = try Self.parseAttributes(attributes)
+        _ = try simplification.parsedAttributes()
     }
 
     func run() throws {
         let loaded = try Output.readScene(input)
         let target: SimplifyTarget = ratio.map { .ratio($0) } ?? targetTriangles.map { .triangles($0) } ?? .error(targetError ?? 0)
         var options = SimplifyOptions(target: target)
-        options.lockBorder = lockBorder
-        options.permissive = permissive
-        options.attributes = (try? Self.parseAttributes(attributes)) ?? []
+        simplification.apply(to: &options)
         let (scene, report) = QuadricSimplifier(options: options).simplify(loaded.scene)
         do {
             try SceneIO.write(scene, to: output)
@@ -157,5 +137,35 @@ extension Substring {
         while s.first == set { s = s.dropFirst() }
         while s.last == set { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The options `simplify` and `lod` share: what the collapse must keep and how hard it may push.
+struct SimplificationOptions: ParsableArguments {
+    @Flag(name: .long, help: "Keep open borders exactly as they are (tiles and parts that must stay sealed).")
+    var lockBorder = false
+
+    @Option(name: .long, help: ArgumentHelp("Attributes that weigh in the error, comma-separated among uv, normal, color, or 'none'.", valueName: "list"))
+    var attributes: String = "uv,normal,color"
+
+    @Flag(name: .long, help: "When seams and borders stop the collapse short of the target, relax them step by step.")
+    var permissive = false
+
+    func parsedAttributes() throws -> [SimplifyAttribute] {
+        if attributes == "none" || attributes.isEmpty { return [] }
+        return try attributes.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: " ")
+            guard let a = SimplifyAttribute(rawValue: trimmed) else {
+                throw ValidationError("Unknown attribute '\(trimmed)' in --attributes: use uv, normal, color (comma-separated) or none.")
+            }
+            return a
+        }
+    }
+
+    /// Copies these choices into the simplifier's options (attributes were checked in `validate()`).
+    func apply(to options: inout SimplifyOptions) {
+        options.lockBorder = lockBorder
+        options.permissive = permissive
+        options.attributes = (try? parsedAttributes()) ?? []
     }
 }
