@@ -717,6 +717,18 @@ static size_t remap_indices(ctx *c, uint32_t *indices, size_t icount) {
     return out;
 }
 
+/* The errors and counters a level reports, whether it reached its target or the collapse stopped before it. */
+static void record_level(pf_simplify_result *r, uint32_t reason, double max_position_error, float max_error, float diag,
+                         int relax, size_t collapses, size_t passes) {
+    r->stop_reason = reason;
+    r->error = (float)sqrt(max_position_error);
+    r->absolute_error = (float)sqrt(max_position_error) * diag;
+    r->metric_error = sqrtf(max_error);
+    r->relaxation = (uint32_t)relax;
+    r->collapses = collapses;
+    r->passes = passes;
+}
+
 static void snapshot(const ctx *c, size_t level, const uint32_t *indices, size_t icount, uint32_t *indices_out,
                      size_t index_capacity, const float *positions, size_t stride, const float *attributes,
                      size_t attribute_stride, const float *weights, float *positions_out, float *attributes_out,
@@ -853,13 +865,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         while (level < level_count && count <= target_index_counts[level]) {
             snapshot(&c, level, work, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
                      attribute_weights, positions_out, attributes_out, bmin, diag, vertex_maps_out, &results[level]);
-            results[level].stop_reason = PF_SIMPLIFY_STOP_TARGET_COUNT;
-            results[level].error = (float)sqrt(max_position_error);
-            results[level].absolute_error = (float)sqrt(max_position_error) * diag;
-            results[level].metric_error = sqrtf(max_error);
-            results[level].relaxation = (uint32_t)relax;
-            results[level].collapses = collapses;
-            results[level].passes = passes;
+            record_level(&results[level], PF_SIMPLIFY_STOP_TARGET_COUNT, max_position_error, max_error, diag, relax, collapses, passes);
             level++;
         }
         if (level >= level_count) break;
@@ -931,13 +937,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     for (; level < level_count; ++level) {
         snapshot(&c, level, work, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
                  attribute_weights, positions_out, attributes_out, bmin, diag, vertex_maps_out, &results[level]);
-        results[level].stop_reason = reason;
-        results[level].error = (float)sqrt(max_position_error);
-        results[level].absolute_error = (float)sqrt(max_position_error) * diag;
-        results[level].metric_error = sqrtf(max_error);
-        results[level].relaxation = (uint32_t)relax;
-        results[level].collapses = collapses;
-        results[level].passes = passes;
+        record_level(&results[level], reason, max_position_error, max_error, diag, relax, collapses, passes);
     }
     free(arena);
     return results[level_count - 1].index_count;
