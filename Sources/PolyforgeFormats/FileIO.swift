@@ -100,6 +100,20 @@ public enum FileSystem {
         }
     }
 
+    /// Model files among `paths`, in a stable order: files as given, folders walked recursively for the
+    /// extensions Polyforge reads.
+    public static func modelFiles(in paths: [String]) -> [String] {
+        var out: [String] = []
+        for path in paths {
+            if isDirectory(path) {
+                out += walk(path).filter { MeshFormat(path: $0) != nil }
+            } else {
+                out.append(path)
+            }
+        }
+        return out
+    }
+
     /// Lists regular files below a directory, recursively, sorted for a stable order.
     public static func walk(_ directory: String) -> [String] {
         var out: [String] = []

@@ -24,17 +24,7 @@ public struct QCRunner: Sendable {
     }
 
     /// Model files among `paths`: files as given, folders walked recursively for known model extensions.
-    public static func discover(_ paths: [String]) -> [String] {
-        var out: [String] = []
-        for path in paths {
-            if FileSystem.isDirectory(path) {
-                out += FileSystem.walk(path).filter { MeshFormat(path: $0) != nil }
-            } else {
-                out.append(path)
-            }
-        }
-        return out
-    }
+    public static func discover(_ paths: [String]) -> [String] { FileSystem.modelFiles(in: paths) }
 
     /// Checks one file.
     public func check(_ path: String) -> QCAssetReport {

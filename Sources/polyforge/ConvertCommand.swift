@@ -25,10 +25,7 @@ struct ConvertCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let format = MeshFormat(path: output) else {
-            throw ValidationError("Cannot tell the output format from '\(output)': use an extension among .glb, .gltf, .obj, .stl, .ply.")
-        }
-        guard format.canWrite else { throw ValidationError("Writing .\(format.rawValue) is not supported; write .ply or .obj instead.") }
+        let format = try Output.writableFormat(output)
         if meshopt, format != .glb, format != .gltf { throw ValidationError("--meshopt applies to .glb and .gltf outputs only.") }
     }
 

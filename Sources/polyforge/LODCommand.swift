@@ -67,17 +67,7 @@ struct LODCommand: ParsableCommand {
     }
 
     /// Every model file named or found below a named folder, in a stable order.
-    func assetPaths() -> [String] {
-        var out: [String] = []
-        for input in inputs {
-            if FileSystem.isDirectory(input) {
-                out += FileSystem.walk(input).filter { MeshFormat(path: $0) != nil }
-            } else {
-                out.append(input)
-            }
-        }
-        return out
-    }
+    func assetPaths() -> [String] { FileSystem.modelFiles(in: inputs) }
 
     struct Outcome: Sendable {
         var manifest: JSONValue?

@@ -31,6 +31,15 @@ enum Output {
         return loaded
     }
 
+    /// The format a command's output path asks for, or a usage error a user can act on.
+    static func writableFormat(_ path: String) throws -> MeshFormat {
+        guard let format = MeshFormat(path: path) else {
+            throw ValidationError("Cannot tell the output format from '\(path)': use an extension among .glb, .gltf, .obj, .stl, .ply.")
+        }
+        guard format.canWrite else { throw ValidationError("Writing .\(format.rawValue) is not supported; write .ply or .obj instead.") }
+        return format
+    }
+
     static func json(_ value: JSONValue) {
         print(JSONWriter.string(value, indent: 2))
     }

@@ -50,10 +50,7 @@ struct RepairCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let format = MeshFormat(path: output) else {
-            throw ValidationError("Cannot tell the output format from '\(output)': use an extension among .glb, .gltf, .obj, .stl, .ply.")
-        }
-        guard format.canWrite else { throw ValidationError("Writing .\(format.rawValue) is not supported; write .ply or .obj instead.") }
+        _ = try Output.writableFormat(output)
         if let t = weldTolerance, !(t.isFinite && t >= 0) { throw ValidationError("--weld-tolerance must be a finite number >= 0 (model units).") }
         if fillHoles < 0 { throw ValidationError("--fill-holes must be 0 (no filling) or a number of edges.") }
         if let f = removeFloaters, !(f.isFinite && f >= 0 && f < 1) {

@@ -40,10 +40,7 @@ struct SimplifyCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let format = MeshFormat(path: output) else {
-            throw ValidationError("Cannot tell the output format from '\(output)': use an extension among .glb, .gltf, .obj, .stl, .ply.")
-        }
-        guard format.canWrite else { throw ValidationError("Writing .\(format.rawValue) is not supported; write .ply or .obj instead.") }
+        _ = try Output.writableFormat(output)
         let targets = [ratio != nil, targetTriangles != nil, targetError != nil].filter { $0 }.count
         if targets != 1 { throw ValidationError("Give exactly one of --ratio, --target-triangles or --target-error.") }
         if let r = ratio, !(r.isFinite && r > 0 && r <= 1) { throw ValidationError("--ratio is the fraction of triangles to keep: a number above 0 and at most 1, e.g. 0.25.") }

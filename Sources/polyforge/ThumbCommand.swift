@@ -164,7 +164,7 @@ struct ThumbCommand: ParsableCommand {
     }
 
     func runDirectory(out: String) throws {
-        let files = FileSystem.walk(input).filter { MeshFormat(path: $0) != nil }
+        let files = FileSystem.modelFiles(in: [input])
         guard !files.isEmpty else {
             Output.error("\(input): no mesh files (.glb, .gltf, .obj, .stl, .ply, .off) found")
             throw ExitCode(1)

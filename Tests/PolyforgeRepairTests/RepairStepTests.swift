@@ -10,6 +10,24 @@ import PolyforgeTopology
     static let cubePositions: [Float] = [0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1]
     static let cubeIndices: [UInt32] = [0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 2, 3, 7, 2, 7, 6, 1, 2, 6, 1, 6, 5, 0, 4, 7, 0, 7, 3]
 
+    /// The cube with a UV island per face (24 vertices, seams on every edge), optionally missing one face.
+    static func seamCube(omittingFace omitted: Int? = nil) -> Scene {
+        var positions: [Float] = [], uvs: [Float] = [], indices: [UInt32] = []
+        for f in 0..<6 where f != omitted {
+            var local: [UInt32: UInt32] = [:]
+            for v in Self.cubeIndices[(6 * f)..<(6 * f + 6)] {
+                if local[v] == nil {
+                    let k = local.count
+                    local[v] = UInt32(positions.count / 3)
+                    positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
+                    uvs += [Float(k & 1) + Float(2 * f), Float(k >> 1)]
+                }
+                indices.append(local[v]!)
+            }
+        }
+        return scene(positions: positions, indices: indices, streams: [VertexStream(.texcoord(0), components: 2, data: uvs)])
+    }
+
     static func analyze(_ mesh: RepairMesh) -> TopologyReport {
         MeshTopology.analyze(TriangleSoup(positions: mesh.positions, indices: mesh.corners))
     }
@@ -152,20 +170,7 @@ import PolyforgeTopology
 
     @Test func weldKeepsUVSeamsUnlessAsked() {
         // Each cube face with its own four corners and UVs (24 vertices), as exporters write it.
-        var positions: [Float] = [], uvs: [Float] = [], indices: [UInt32] = []
-        for f in 0..<6 {
-            var local: [UInt32: UInt32] = [:]
-            for v in Self.cubeIndices[(6 * f)..<(6 * f + 6)] {
-                if local[v] == nil {
-                    let k = local.count
-                    local[v] = UInt32(positions.count / 3)
-                    positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
-                    uvs += [Float(k & 1) + Float(2 * f), Float(k >> 1)]
-                }
-                indices.append(local[v]!)
-            }
-        }
-        let scene = Self.scene(positions: positions, indices: indices, streams: [VertexStream(.texcoord(0), components: 2, data: uvs)])
+        let scene = Self.seamCube()
         let (kept, keptReport) = RepairPipeline().repair(scene)
         #expect(kept.meshes[0].primitives[0].vertexCount == 24)
         #expect(kept.meshes[0].primitives[0].stream(.texcoord(0))?.count == 24)
@@ -224,20 +229,7 @@ import PolyforgeTopology
 
     @Test func fillOnASeamedMeshReusesTheRimVertices() {
         // Per-face UVs (24 vertices); the top square removed leaves 20 vertices in use, and the fill adds none.
-        var positions: [Float] = [], uvs: [Float] = [], indices: [UInt32] = []
-        for f in 0..<6 where f != 1 {
-            var local: [UInt32: UInt32] = [:]
-            for v in Self.cubeIndices[(6 * f)..<(6 * f + 6)] {
-                if local[v] == nil {
-                    let k = local.count
-                    local[v] = UInt32(positions.count / 3)
-                    positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
-                    uvs += [Float(k & 1) + Float(2 * f), Float(k >> 1)]
-                }
-                indices.append(local[v]!)
-            }
-        }
-        let scene = Self.scene(positions: positions, indices: indices, streams: [VertexStream(.texcoord(0), components: 2, data: uvs)])
+        let scene = Self.seamCube(omittingFace: 1)
         let (out, report) = RepairPipeline().repair(scene)
         let primitive = out.meshes[0].primitives[0]
         #expect(report.after.isWatertight && primitive.triangleCount == 12)
