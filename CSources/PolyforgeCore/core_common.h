@@ -120,6 +120,17 @@ static inline pf_edge *pf_sort_edges(pf_edge *data, pf_edge *scratch, size_t n, 
     return scratch;
 }
 
+/* Every directed edge of the proper faces, grouped by undirected key (equal keys adjacent, face order kept):
+ * pf_collect_edges then pf_sort_edges, the sequence every surface kernel starts with. `edges` and `scratch` hold
+ * 3 * face_count records each; *vertex_bits gets the key's split (low vertex = key >> bits) and *count the number
+ * of grouped edges. Returns the buffer holding them, or NULL when out of memory. */
+static inline pf_edge *pf_group_edges(const uint32_t *indices, size_t face_count, size_t vertex_count, pf_edge *edges,
+                                      pf_edge *scratch, int *vertex_bits, size_t *count) {
+    *vertex_bits = pf_vertex_bits(vertex_count);
+    size_t n = pf_collect_edges(indices, face_count, *vertex_bits, vertex_count, edges);
+    return pf_sort_edges(edges, scratch, n, *vertex_bits, vertex_count, count);
+}
+
 /* The zero-area rule of pf_analyze_topology and pf_cleanup: shortest height below max(1e-8, 4.8e-7 x longest edge),
  * i.e. trimesh's absolute 1e-8 widened to float32 rounding (a triangle collinear in a text file is rarely exactly
  * collinear once stored as floats). One definition, so a face cleanup keeps is never counted degenerate. */

@@ -47,9 +47,9 @@ size_t pf_remove_floaters(uint32_t *indices, size_t index_count, size_t vertex_c
             pf_edge *edges = (pf_edge *)malloc((face_count * 3 + 1) * sizeof(pf_edge));
             pf_edge *scratch = (pf_edge *)malloc((face_count * 3 + 1) * sizeof(pf_edge));
             if (edges && scratch) {
-                int bits = pf_vertex_bits(vertex_count);
-                size_t n = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
-                pf_edge *sorted = pf_sort_edges(edges, scratch, n, bits, vertex_count, &n);
+                int bits;
+                size_t n;
+                pf_edge *sorted = pf_group_edges(indices, face_count, vertex_count, edges, scratch, &bits, &n);
                 for (size_t i = 0; sorted && i < n;) {
                     size_t j = i + 1;
                     while (j < n && sorted[j].key == sorted[i].key) j++;

@@ -227,9 +227,9 @@ size_t pf_fill_holes(const uint32_t *indices, size_t index_count, size_t vertex_
         if (out) *out = stats;
         return (size_t)-1;
     }
-    int bits = pf_vertex_bits(vertex_count);
-    size_t n = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
-    pf_edge *sorted = pf_sort_edges(edges, scratch, n, bits, vertex_count, &n);
+    int bits;
+    size_t n;
+    pf_edge *sorted = pf_group_edges(indices, face_count, vertex_count, edges, scratch, &bits, &n);
     if (!sorted) {
         free(edges); free(scratch); free(first); free(stamp);
         if (out) *out = stats;

@@ -170,9 +170,9 @@ size_t pf_make_manifold(uint32_t *indices, size_t index_count, size_t vertex_cou
         if (out) *out = stats;
         return (size_t)-1;
     }
-    int bits = pf_vertex_bits(vertex_count);
-    size_t edge_total = pf_collect_edges(indices, face_count, bits, vertex_count, edges);
-    pf_edge *sorted = pf_sort_edges(edges, scratch, edge_total, bits, vertex_count, &edge_total);
+    int bits;
+    size_t edge_total;
+    pf_edge *sorted = pf_group_edges(indices, face_count, vertex_count, edges, scratch, &bits, &edge_total);
     if (!sorted) {
         free(edges); free(scratch); free(corner_parent); free(fan_vertex); free(result); free(claimed); free(detached);
         if (out) *out = stats;

@@ -50,7 +50,7 @@ int pf_analyze_topology(const uint32_t *indices, size_t index_count, size_t vert
         free(edges); free(scratch); free(face_parent); free(corner_parent); free(vertex_parent); free(fans); free(vertex_flags); free(face_proper);
         return -1;
     }
-    const int vertex_bits = pf_vertex_bits(vertex_count);
+    int vertex_bits;
 
     for (size_t f = 0; f < face_count; ++f) {
         const uint32_t *v = indices + 3 * f;
@@ -65,8 +65,7 @@ int pf_analyze_topology(const uint32_t *indices, size_t index_count, size_t vert
     }
 
     size_t edge_total = 0;
-    pf_collect_edges(indices, face_count, vertex_bits, vertex_count, edges);
-    pf_edge *sorted = pf_sort_edges(edges, scratch, face_count * 3, vertex_bits, vertex_count, &edge_total);
+    pf_edge *sorted = pf_group_edges(indices, face_count, vertex_count, edges, scratch, &vertex_bits, &edge_total);
     if (!sorted) {
         free(edges); free(scratch); free(face_parent); free(corner_parent); free(vertex_parent); free(fans); free(vertex_flags); free(face_proper);
         return -1;
