@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "PolyforgeRepair", targets: ["PolyforgeRepair"]),
         .library(name: "PolyforgeQC", targets: ["PolyforgeQC"]),
         .library(name: "PolyforgeSimplify", targets: ["PolyforgeSimplify"]),
+        .library(name: "PolyforgeGenerate", targets: ["PolyforgeGenerate"]),
+        .library(name: "PolyforgeEmulator", targets: ["PolyforgeEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,8 +51,12 @@ let package = Package(
         .target(name: "PolyforgeRender", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeImage"]),
         .target(name: "PolyforgeQC", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
         .target(name: "PolyforgeSimplify", dependencies: ["PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology"]),
+        // Generation providers (Tripo, Meshy, 3D AI Studio) over libcurl, with journal, retries and downloads.
+        .target(name: "PolyforgeGenerate", dependencies: ["CCurl", "PolyforgeMesh", "PolyforgeFormats"]),
+        // Loopback emulator of the providers' HTTP APIs with a virtual clock and fault injection (POSIX sockets).
+        .target(name: "PolyforgeEmulator", dependencies: ["PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender"]),
         .executableTarget(name: "polyforge", dependencies: [
-            "PolyforgeSimplify",
+            "PolyforgeSimplify", "PolyforgeGenerate", "PolyforgeEmulator",
             "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender", "PolyforgeQC", "PolyforgeRepair",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -65,6 +71,8 @@ let package = Package(
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeQCTests", dependencies: ["PolyforgeQC", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
         .testTarget(name: "PolyforgeSimplifyTests", dependencies: ["PolyforgeSimplify", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeFixtures"]),
-        .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeEmulatorTests", dependencies: ["PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh"]),
+        .testTarget(name: "PolyforgeGenerateTests", dependencies: ["PolyforgeGenerate", "PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeImage"]),
+        .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeEmulator"]),
     ]
 )

@@ -7,9 +7,14 @@ import PolyforgeMesh
 /// extension object go out as they came in.
 public enum GLTFWriter {
     public static func writeGLB(_ scene: Scene, to path: String, options: WriteOptions) throws(FormatError) {
+        try AtomicFile.write(glbBytes(scene, options: options), to: path)
+    }
+
+    /// The bytes `writeGLB` would put in a file, built in memory (images embedded), for callers that serve or hash them.
+    public static func glbBytes(_ scene: Scene, options: WriteOptions = WriteOptions()) throws(FormatError) -> [UInt8] {
         var builder = Builder(scene: scene, embedImages: true, options: options)
         let json = try builder.build(binaryURI: nil, imageURIs: [])
-        try AtomicFile.write(encodeGLB(json: json, binary: builder.binary), to: path)
+        return encodeGLB(json: json, binary: builder.binary)
     }
 
     public static func writeGLTF(_ scene: Scene, to path: String, options: WriteOptions) throws(FormatError) {

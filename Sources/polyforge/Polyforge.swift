@@ -13,11 +13,12 @@ struct Polyforge: ParsableCommand {
             Reads GLB/glTF (including Draco and meshopt compression), OBJ+MTL, STL, PLY and OFF; writes GLB, glTF, \
             OBJ, STL and PLY.
 
-            Exit codes: 0 success, 1 an input could not be read or an output could not be written, 64 bad usage.
+            Exit codes: 0 success, 1 an input could not be read or an output could not be written, 2 the command's check failed \
+            (qc, repair --watertight, generate with failed jobs), 64 bad usage.
             """,
         version: PolyforgeVersion.string,
         subcommands: [InfoCommand.self, ConvertCommand.self, FixturesCommand.self, ThumbCommand.self, QCCommand.self, RepairCommand.self,
-                      SimplifyCommand.self, LODCommand.self, CompareCommand.self])
+                      SimplifyCommand.self, LODCommand.self, CompareCommand.self, GenerateCommand.self, EmulatorCommand.self])
 
     static func main() {
         // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work. kmp_set_blocktime (in

@@ -1,0 +1,29 @@
+/// Exponential backoff with jitter. The wait before attempt n (0-based) is base·2ⁿ capped at `maxDelay`, then
+/// scaled by a random factor in [0.5, 1] ("equal jitter") so that many clients hit by one outage do not retry in step.
+public struct Backoff: Sendable {
+    public var baseDelay: Double
+    public var maxDelay: Double
+    public var maxAttempts: Int
+
+    public init(baseDelay: Double = 1, maxDelay: Double = 30, maxAttempts: Int = 6) {
+        self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxAttempts = maxAttempts
+    }
+
+    public func delay(attempt: Int, retryAfter: Double? = nil) -> Double {
+        // A server that says when to come back is believed (plus a little jitter so callers spread out).
+        if let retryAfter, retryAfter >= 0 { return retryAfter + Double.random(in: 0...min(0.25, baseDelay)) }
+        let exponential = min(maxDelay, baseDelay * Double(1 << min(attempt, 30)))
+        return exponential * Double.random(in: 0.5...1.0)
+    }
+}
+
+/// Parses `Retry-After` as seconds or as an HTTP date relative to now.
+func parseRetryAfter(_ value: String?) -> Double? {
+    guard let value = value?.trimmingCharacters(in: " ") else { return nil }
+    if let seconds = Double(value) { return max(0, seconds) }
+    return nil
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String { Substring(self).trimmingCharacters(in: set) }
+}

@@ -1,0 +1,346 @@
+import Glibc
+import PolyforgeFormats
+import PolyforgeMesh
+
+/// One asset to generate: a name (used for the output files) and what to ask for.
+public struct GenerationJob: Sendable {
+    public var name: String
+    public var request: GenRequest
+    public init(name: String, request: GenRequest) { self.name = name; self.request = request }
+}
+
+public struct RunnerOptions: Sendable {
+    /// Jobs in flight at once (provider concurrency groups limit further).
+    public var maxInFlight = 32
+    /// Poll cadence overrides (nil: the provider's documented cadence).
+    public var pollInitial: Double?
+    public var pollMax: Double?
+    /// Consecutive status reads with an unknown state before the job is given up.
+    public var maxUnknownPolls = 40
+    /// Follow Meshy's SSE stream instead of polling where the provider has one.
+    public var useStream = true
+    /// Also download every other artifact (textures, extra formats), not only the model and preview.
+    public var allArtifacts = false
+    /// After a lost submit reply, wait this long before asking the provider's list endpoint (the task may appear late).
+    public var reconcileDelay = 1.0
+    public init() {}
+}
+
+public enum JobOutcome: String, Sendable {
+    case succeeded
+    case failed
+    /// The submit may or may not have created a task and the provider cannot be asked: a person must look.
+    case outcomeUnknown = "outcome_unknown"
+    /// Stopped before an end (provider unreachable, circuit open): `--resume` continues it.
+    case interrupted
+}
+
+public struct JobResult: Sendable {
+    public var name: String
+    public var outcome: JobOutcome
+    public var taskIDs: [String]
+    public var files: [String]
+    public var error: GenError?
+    public var artifactErrors: [String]
+    public var json: JSONValue {
+        jsonObject([("name", .string(name)), ("state", .string(outcome.rawValue)),
+                    ("task_ids", .array(taskIDs.map { .string($0) })), ("files", .array(files.map { .string($0) })),
+                    ("error", error?.json), ("artifact_errors", artifactErrors.isEmpty ? nil : .array(artifactErrors.map { .string($0) }))])
+    }
+}
+
+/// Drives jobs through submit → poll/stream → download → metadata, journaling each step so a crash or kill at any
+/// point can be resumed (`resume`) without submitting anything twice.
+public final class GenerationRunner: @unchecked Sendable {
+    public let provider: any GenerationProvider
+    public let outputDirectory: String
+    public let options: RunnerOptions
+    public let journal: TaskJournal
+    public let log: GenerationLog
+    let downloader: ArtifactDownloader
+    let limiter: ConcurrencyLimiter
+    let runInfo: JSONValue
+    private let lock = NSLockLite()
+    private var finishedCount = 0
+    private var totalCount = 0
+    /// Called after every job ends (progress display).
+    public var onJobFinished: (@Sendable (JobResult, Int, Int) -> Void)?
+
+    public init(provider: any GenerationProvider, outputDirectory: String, options: RunnerOptions = RunnerOptions(),
+                runInfo: JSONValue = .object([])) throws(GenError) {
+        self.provider = provider; self.outputDirectory = outputDirectory; self.options = options; self.runInfo = runInfo
+        log = provider.session.log
+        do { try FileSystem.makeDirectories(outputDirectory) } catch { throw GenError(.local, "\(error)") }
+        journal = try TaskJournal(path: FileSystem.join(outputDirectory, "journal.jsonl"), redactor: log.redactor)
+        downloader = ArtifactDownloader(http: provider.session.http, backoff: provider.session.backoff, log: log)
+        limiter = ConcurrencyLimiter(limits: provider.limits.concurrency)
+    }
+
+    // MARK: - Entry points
+
+    /// Starts new jobs (names must be unique in the output folder; jobs already in the journal are resumed, not redone).
+    public func run(_ jobs: [GenerationJob]) async throws(GenError) -> [JobResult] {
+        let state = JournalState(TaskJournal.load(journal.path).records)
+        for job in jobs where state.jobs[job.name] == nil {
+            try journal.append(.object([("event", "job"), ("job", .string(job.name)), ("t", .number(wallClockSeconds())),
+                                        ("request", job.request.json)]))
+        }
+        return try await resume()
+    }
+
+    /// Continues every job in the journal that has not ended.
+    public func resume() async throws(GenError) -> [JobResult] {
+        let loaded = TaskJournal.load(journal.path)
+        for warning in loaded.warnings { log.info(warning) }
+        let state = JournalState(loaded.records)
+        let names = state.order
+        lock.withLock { totalCount = names.count; finishedCount = 0 }
+        var results: [String: JobResult] = [:]
+        await withTaskGroup(of: JobResult.self) { group in
+            var next = 0
+            func addNext() {
+                guard next < names.count else { return }
+                let name = names[next]; next += 1
+                let record = state.jobs[name]!
+                group.addTask { await self.runJob(record, knownTaskIDs: state.allTaskIDs) }
+            }
+            for _ in 0..<min(options.maxInFlight, names.count) { addNext() }
+            for await result in group {
+                results[result.name] = result
+                let (done, total) = lock.withLock { finishedCount += 1; return (finishedCount, totalCount) }
+                onJobFinished?(result, done, total)
+                addNext()
+            }
+        }
+        return names.compactMap { results[$0] }
+    }
+
+    // MARK: - One job
+
+    func runJob(_ record: JobRecord, knownTaskIDs: Set<String>) async -> JobResult {
+        if let done = record.done { return done }
+        let context = JobContext(record: record)
+        do {
+            return try await drive(context, knownTaskIDs: knownTaskIDs)
+        } catch {
+            return await finish(context, outcome: error.kind == .outcomeUnknown ? .outcomeUnknown : .failed, error: error)
+        }
+    }
+
+    private func drive(_ context: JobContext, knownTaskIDs: Set<String>) async throws(GenError) -> JobResult {
+        var request = context.record.request
+        var step = 0
+        var final: GenTaskSnapshot?
+        while true {
+            let group = provider.concurrencyGroup(for: request)
+            var handle = context.record.steps[step]?.handle
+            await limiter.acquire(group)
+            var terminal: GenTaskSnapshot
+            do throws(GenError) {
+                if handle == nil {
+                    if let intent = context.record.steps[step]?.intent {
+                        // Killed between the intent and the reply: never resend, find out instead.
+                        handle = try await reconcile(context, step: step, intent: intent, knownTaskIDs: knownTaskIDs, reason: "the previous run stopped before the submit reply was saved")
+                    } else {
+                        handle = try await submit(context, step: step, request: request, knownTaskIDs: knownTaskIDs)
+                    }
+                }
+                guard let handle else { throw GenError(.local, "no task handle") }
+                terminal = try await waitForEnd(context, step: step, handle: handle)
+            } catch {
+                await limiter.release(group)
+                if error.kind == .transient || error.kind == .circuitOpen || error.kind == .rateLimited || error.kind == .concurrencyFull {
+                    if context.stepHandles[step] != nil || context.record.steps[step]?.handle != nil {
+                        // The task exists and is ours; only the provider is unreachable right now.
+                        return interrupted(context, error)
+                    }
+                }
+                throw error
+            }
+            await limiter.release(group)
+            guard terminal.state == .succeeded else {
+                throw terminal.error ?? GenError(.taskFailed, "task ended \(terminal.state.rawValue) (\(terminal.providerStatus))")
+            }
+            if let next = followUp(after: terminal, original: context.record.request, step: step) {
+                request = next
+                step += 1
+                continue
+            }
+            final = terminal
+            break
+        }
+        guard let final else { throw GenError(.local, "no final snapshot") }
+        return try await collect(context, final)
+    }
+
+    /// Meshy's text-to-3d preview is untextured: a textured result is a second, refine task on the preview.
+    func followUp(after snapshot: GenTaskSnapshot, original: GenRequest, step: Int) -> GenRequest? {
+        guard provider.name == "meshy", step == 0, original.taskType == "text_to_model",
+              original.texture == true || original.pbr == true else { return nil }
+        return GenRequest(taskType: "refine", pbr: original.pbr, modelVersion: original.modelVersion, sourceTaskID: snapshot.handle.taskID)
+    }
+
+    private func submit(_ context: JobContext, step: Int, request: GenRequest, knownTaskIDs: Set<String>) async throws(GenError) -> GenTaskHandle {
+        let wire = try await provider.wireRequest(for: request)
+        let intentTime = wallClockSeconds()
+        try journal.append(.object([("event", "intent"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                    ("t", .number(intentTime)), ("path", .string(wire.path)), ("body", elideDataURIs(wire.body))]))
+        context.addWire(step: step, path: wire.path, body: elideDataURIs(wire.body), at: intentTime)
+        do {
+            let handle = try await provider.submit(path: wire.path, body: wire.body)
+            try recordSubmitted(context, step: step, handle: handle, via: "submit")
+            return handle
+        } catch let error where error.kind == .outcomeUnknown {
+            log.info("\(context.name): \(error.message); reconciling instead of resending")
+            try await sleepSeconds(options.reconcileDelay)
+            let intent = StepIntent(path: wire.path, body: elideDataURIs(wire.body), time: intentTime)
+            return try await reconcile(context, step: step, intent: intent, knownTaskIDs: knownTaskIDs, reason: error.message)
+        }
+    }
+
+    private func reconcile(_ context: JobContext, step: Int, intent: StepIntent, knownTaskIDs: Set<String>, reason: String) async throws(GenError) -> GenTaskHandle {
+        let found = try await provider.reconcile(path: intent.path, body: intent.body, submittedAfter: intent.time, excluding: knownTaskIDs)
+        guard let found else {
+            let note = provider.name == "meshy"
+                ? "no matching task in Meshy's task list"
+                : "\(provider.name) has no task list to check"
+            try journal.append(.object([("event", "outcome_unknown"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                        ("reason", .string(reason))]))
+            throw GenError(.outcomeUnknown, "\(reason); \(note). Not resubmitted, to avoid paying twice: check the provider's dashboard, then rerun this job under a new name if it does not exist")
+        }
+        log.info("\(context.name): reconciled the lost submit to task \(found.taskID)")
+        try recordSubmitted(context, step: step, handle: found, via: "reconcile")
+        return found
+    }
+
+    private func recordSubmitted(_ context: JobContext, step: Int, handle: GenTaskHandle, via: String) throws(GenError) {
+        try journal.append(jsonObject([("event", "submitted"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                       ("t", .number(wallClockSeconds())), ("task_id", .string(handle.taskID)),
+                                       ("endpoint", handle.endpoint.json), ("via", .string(via))]))
+        context.setHandle(step: step, handle)
+    }
+
+    /// Streams or polls until a terminal state. Snapshots that change something are journaled (unsynced).
+    private func waitForEnd(_ context: JobContext, step: Int, handle: GenTaskHandle) async throws(GenError) -> GenTaskSnapshot {
+        let limits = provider.limits
+        let pollInitial = options.pollInitial ?? limits.pollInitial
+        let pollMax = max(pollInitial, options.pollMax ?? limits.pollMax)
+        if options.useStream {
+            let record: @Sendable (GenTaskSnapshot) -> Void = { snap in self.recordSnapshot(context, step: step, snap) }
+            if let last = try await provider.stream(handle, onSnapshot: record) { return last }
+        }
+        var interval = pollInitial
+        var unknownReads = 0
+        while true {
+            let snap: GenTaskSnapshot
+            do {
+                snap = try await provider.status(handle)
+            } catch let error where error.kind == .notFound {
+                throw GenError(.notFound, "task \(handle.taskID) is no longer known to \(provider.name) (expired or deleted): \(error.message)", traceID: error.traceID)
+            }
+            recordSnapshot(context, step: step, snap)
+            if snap.state.isTerminal { return snap }
+            if snap.state == .unknown {
+                unknownReads += 1
+                if unknownReads >= options.maxUnknownPolls {
+                    throw GenError(.taskFailed, "status stayed unknown (\"\(snap.providerStatus)\") for \(unknownReads) reads")
+                }
+            } else { unknownReads = 0 }
+            // The provider's own estimate (Tripo running_left_time) beats blind backoff.
+            var wait = interval
+            if let eta = snap.etaSeconds { wait = max(pollInitial, eta * 0.5) }
+            wait = min(wait, pollMax)
+            interval = min(pollMax, interval * limits.pollGrowth)
+            try await sleepSeconds(wait)
+        }
+    }
+
+    func recordSnapshot(_ context: JobContext, step: Int, _ snap: GenTaskSnapshot) {
+        guard context.addSnapshot(step: step, snap) else { return }
+        let record = jsonObject([("event", "snapshot"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                 ("t", .number(wallClockSeconds())), ("state", .string(snap.state.rawValue)),
+                                 ("provider_status", .string(snap.providerStatus)), ("progress", snap.progress.json),
+                                 ("trace_id", snap.traceID.json), ("raw", snap.raw)])
+        try? journal.append(record, sync: snap.state.isTerminal)
+        if snap.state != .queued || snap.progress != nil { log.debug("\(context.name): \(snap.state.rawValue)\(snap.progress.map { " \($0)%" } ?? "")") }
+    }
+
+    // MARK: - Results
+
+    private func collect(_ context: JobContext, _ final: GenTaskSnapshot) async throws(GenError) -> JobResult {
+        guard let primary = provider.primaryArtifact(in: final.artifacts) else {
+            let roles = final.artifacts.map(\.role)
+            throw GenError(.invalidArtifact, "the task succeeded but lists no model artifact (artifacts: \(roles.isEmpty ? "none" : roles.joined(separator: ", ")))")
+        }
+        var wanted = [primary]
+        for a in final.artifacts where a.role != primary.role && (options.allArtifacts || a.role == "preview") { wanted.append(a) }
+        var artifactErrors: [String] = []
+        for artifact in wanted {
+            let fileName = artifact.role == primary.role ? "\(context.name).\(artifact.resolvedFormat)" : "\(context.name).\(artifact.role).\(artifact.resolvedFormat)"
+            let path = FileSystem.join(outputDirectory, fileName)
+            if let done = context.record.downloads[artifact.role], FileSystem.exists(done.path), SHA256.hex(fileAt: done.path) == done.sha256 {
+                context.addDownload(done)
+                continue
+            }
+            let handle = final.handle
+            let provider = self.provider
+            do {
+                let got = try await downloader.download(artifact, to: path) { () async throws(GenError) -> [GenArtifact] in
+                    try await provider.refreshArtifacts(handle)
+                }
+                let saved = SavedDownload(role: artifact.role, path: path, bytes: got.bytes, sha256: got.sha256, url: got.artifact.url,
+                                          format: artifact.resolvedFormat, refreshed: got.refreshedURL)
+                try journal.append(.object([("event", "downloaded"), ("job", .string(context.name)), ("role", .string(artifact.role)),
+                                            ("path", .string(path)), ("bytes", .number(Double(got.bytes))), ("sha256", .string(got.sha256)),
+                                            ("url", .string(got.artifact.url)), ("format", .string(saved.format)), ("refreshed", .bool(got.refreshedURL))]))
+                context.addDownload(saved)
+            } catch {
+                if artifact.role == primary.role { throw error }
+                artifactErrors.append("\(artifact.role): \(error.description)")
+                context.addArtifactError(role: artifact.role, error)
+            }
+        }
+        return await finish(context, outcome: .succeeded, error: nil, artifactErrors: artifactErrors, final: final)
+    }
+
+    private func interrupted(_ context: JobContext, _ error: GenError) -> JobResult {
+        log.info("\(context.name): paused (\(error.description)); `polyforge generate --resume \(outputDirectory)` continues it")
+        return JobResult(name: context.name, outcome: .interrupted, taskIDs: context.taskIDs, files: [], error: error, artifactErrors: [])
+    }
+
+    private func finish(_ context: JobContext, outcome: JobOutcome, error: GenError?, artifactErrors: [String] = [],
+                        final: GenTaskSnapshot? = nil) async -> JobResult {
+        let metadataPath = FileSystem.join(outputDirectory, "\(context.name).task.json")
+        let metadata = context.metadata(provider: provider.name, runInfo: runInfo, outcome: outcome, error: error)
+        let text = log.redactor.redact(JSONWriter.string(metadata, indent: 2)) + "\n"
+        var files = context.downloads.map(\.path)
+        do {
+            try AtomicFile.write(Array(text.utf8), to: metadataPath)
+            files.append(metadataPath)
+        } catch {
+            log.info("\(context.name): cannot write \(metadataPath): \(error)")
+        }
+        let result = JobResult(name: context.name, outcome: outcome, taskIDs: context.taskIDs, files: files, error: error, artifactErrors: artifactErrors)
+        do {
+            try journal.append(jsonObject([("event", "done"), ("job", .string(context.name)), ("t", .number(wallClockSeconds())),
+                                           ("state", .string(outcome.rawValue)), ("error", error?.json),
+                                           ("task_ids", .array(context.taskIDs.map { .string($0) })), ("files", .array(files.map { .string($0) })),
+                                           ("artifact_errors", artifactErrors.isEmpty ? nil : .array(artifactErrors.map { .string($0) }))]))
+        } catch {
+            log.info("\(context.name): \(error)")
+        }
+        return result
+    }
+}
+
+/// Image data URIs are megabytes of base64: journals and metadata keep their digest and size instead.
+func elideDataURIs(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .string(let s) where s.hasPrefix("data:") && s.count > 256:
+        let bytes = Array(s.utf8)
+        return .string(String(s.prefix(40)) + "…(\(bytes.count) chars, sha256 \(SHA256.hex(bytes)))")
+    case .array(let a): return .array(a.map(elideDataURIs))
+    case .object(let o): return .object(o.map { ($0.0, elideDataURIs($0.1)) })
+    default: return value
+    }
+}

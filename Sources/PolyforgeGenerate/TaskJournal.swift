@@ -1,0 +1,64 @@
+import Glibc
+import PolyforgeMesh
+
+/// The append-only record of a run: one JSON object per line, each write fsynced before the step it records goes on.
+/// The intent line is written before every submit and the task id right after it, so a crash at any point leaves
+/// enough to resume without paying twice: a saved id is polled again, an intent without an id is reconciled.
+/// A torn last line (the process killed mid-write) is skipped on load and reported.
+public final class TaskJournal: @unchecked Sendable {
+    public let path: String
+    private let fd: Int32
+    private let lock = NSLockLite()
+    private let redactor: Redactor
+    /// Records that are cheap to lose (progress snapshots) skip fsync; the next synced record carries them to disk.
+    public private(set) var syncCount = 0
+
+    public init(path: String, redactor: Redactor) throws(GenError) {
+        self.path = path; self.redactor = redactor
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GenError(.local, "cannot open journal \(path): \(String(cString: strerror(errno)))") }
+        // A torn line from a killed run must not glue itself to the next record.
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0, let last = TaskJournal.lastByte(path), last != 10 { _ = Glibc.write(fd, "\n", 1) }
+    }
+
+    deinit { close(fd) }
+
+    public func append(_ record: JSONValue, sync: Bool = true) throws(GenError) {
+        let line = redactor.redact(JSONWriter.string(record)) + "\n"
+        let bytes = Array(line.utf8)
+        let failed: Int32 = lock.withLock {
+            // One write call per line: O_APPEND keeps concurrent lines whole.
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n != bytes.count { return errno == 0 ? EIO : errno }
+            if sync { if fsync(fd) != 0 { return errno }; syncCount += 1 }
+            return 0
+        }
+        if failed != 0 { throw GenError(.local, "cannot write journal \(path): \(String(cString: strerror(failed)))") }
+    }
+
+    /// Every whole record, in order, and a warning per unreadable line (with its line number).
+    public static func load(_ path: String) -> (records: [JSONValue], warnings: [String]) {
+        guard let bytes = readWholeFile(path) else { return ([], []) }
+        var records: [JSONValue] = []
+        var warnings: [String] = []
+        var lineNumber = 0
+        for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            do { records.append(try JSONParser.parse(Array(line))) } catch {
+                warnings.append("\(path):\(lineNumber): skipped a torn or corrupt journal line (\(error))")
+            }
+        }
+        return (records, warnings)
+    }
+
+    static func lastByte(_ path: String) -> UInt8? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var b: UInt8 = 0
+        guard lseek(fd, -1, SEEK_END) >= 0, read(fd, &b, 1) == 1 else { return nil }
+        return b
+    }
+}
