@@ -65,7 +65,9 @@ public struct ArtifactDownloader: Sendable {
                     problem = GenError(.transient, "download of \(artifact.role) ended at byte \(reply.fileSize) of \(expected)")
                 } else {
                     // Complete by the server's account: now check the bytes themselves.
-                    if let reason = ArtifactDownloader.validate(path: partPath, format: current.resolvedFormat) {
+                    let checked = ArtifactDownloader.validateAndHash(path: partPath, format: current.resolvedFormat)
+                    if case .failure(let failure) = checked {
+                        let reason = failure.reason
                         unlink(partPath)
                         corruptRestarts += 1
                         let error = GenError(.invalidArtifact, "\(artifact.role) (\(reply.fileSize) bytes) is not a valid \(current.resolvedFormat): \(reason)")
@@ -73,11 +75,12 @@ public struct ArtifactDownloader: Sendable {
                         problem = error
                         problem.kind = .transient
                     } else {
-                        guard let digest = SHA256.hex(fileAt: partPath) else { throw GenError(.local, "cannot read back \(partPath)") }
+                        guard case .success(let digest) = checked else { throw GenError(.local, "cannot read back \(partPath)") }
+                        syncFile(partPath)   // data on disk before the name points at it
                         guard rename(partPath, finalPath) == 0 else {
                             throw GenError(.local, "cannot move \(partPath) to \(finalPath): \(String(cString: strerror(errno)))")
                         }
-                        syncDirectory(of: finalPath)
+                        // The directory entry is made durable once per job, after the metadata (GenerationRunner.finish).
                         return DownloadedArtifact(artifact: current, path: finalPath, bytes: reply.fileSize, sha256: digest,
                                                   attempts: attempt, refreshedURL: refreshed)
                     }
@@ -92,9 +95,22 @@ public struct ArtifactDownloader: Sendable {
         }
     }
 
+    public struct Invalid: Error { public let reason: String }
+
+    /// The file's SHA-256 when it looks like what it claims to be (one mapping for both); otherwise why not.
+    public static func validateAndHash(path: String, format: String) -> Result<String, Invalid> {
+        guard let file = try? MappedFile(path: path) else { return .failure(Invalid(reason: "cannot read it back")) }
+        if let reason = validate(file, path: path, format: format) { return .failure(Invalid(reason: reason)) }
+        return .success(file.withBytes { SHA256.hex($0) })
+    }
+
     /// nil when the file looks like what it claims to be; otherwise why not.
     public static func validate(path: String, format: String) -> String? {
         guard let file = try? MappedFile(path: path) else { return "cannot read it back" }
+        return validate(file, path: path, format: format)
+    }
+
+    static func validate(_ file: MappedFile, path: String, format: String) -> String? {
         let header = file.withBytes { Array($0.prefix(32)) }
         if header.isEmpty { return "the file is empty" }
         func starts(_ magic: [UInt8]) -> Bool { header.starts(with: magic) }
@@ -123,6 +139,11 @@ public struct ArtifactDownloader: Sendable {
 }
 
 func hexPreview(_ bytes: [UInt8]) -> String { bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ") }
+
+func syncFile(_ path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd >= 0 { fsync(fd); close(fd) }
+}
 
 /// Makes a rename durable: fsync on the directory holding the file.
 func syncDirectory(of path: String) {

@@ -28,7 +28,11 @@ public struct GenTaskHandle: Sendable, Equatable {
     public var provider: String
     public var taskID: String
     public var endpoint: String?
-    public init(provider: String, taskID: String, endpoint: String? = nil) { self.provider = provider; self.taskID = taskID; self.endpoint = endpoint }
+    /// The trace id of the submit reply (Tripo's X-Tripo-Trace-ID), for support requests.
+    public var submitTraceID: String?
+    public init(provider: String, taskID: String, endpoint: String? = nil, submitTraceID: String? = nil) {
+        self.provider = provider; self.taskID = taskID; self.endpoint = endpoint; self.submitTraceID = submitTraceID
+    }
 }
 
 /// What one status read said, in neutral terms, with the provider's raw reply kept for the metadata.

@@ -81,10 +81,13 @@ public final class GenerationRunner: @unchecked Sendable {
     /// Starts new jobs (names must be unique in the output folder; jobs already in the journal are resumed, not redone).
     public func run(_ jobs: [GenerationJob]) async throws(GenError) -> [JobResult] {
         let state = JournalState(TaskJournal.load(journal.path).records)
+        var added = 0
         for job in jobs where state.jobs[job.name] == nil {
             try journal.append(.object([("event", "job"), ("job", .string(job.name)), ("t", .number(wallClockSeconds())),
-                                        ("request", job.request.json)]))
+                                        ("request", job.request.json)]), sync: false)
+            added += 1
         }
+        if added > 0 { try journal.sync() }   // one fsync for the whole batch of job lines
         return try await resume()
     }
 
@@ -216,7 +219,7 @@ public final class GenerationRunner: @unchecked Sendable {
     private func recordSubmitted(_ context: JobContext, step: Int, handle: GenTaskHandle, via: String) throws(GenError) {
         try journal.append(jsonObject([("event", "submitted"), ("job", .string(context.name)), ("step", .number(Double(step))),
                                        ("t", .number(wallClockSeconds())), ("task_id", .string(handle.taskID)),
-                                       ("endpoint", handle.endpoint.json), ("via", .string(via))]))
+                                       ("endpoint", handle.endpoint.json), ("trace_id", handle.submitTraceID.json), ("via", .string(via))]))
         context.setHandle(step: step, handle)
     }
 
@@ -261,7 +264,7 @@ public final class GenerationRunner: @unchecked Sendable {
                                  ("t", .number(wallClockSeconds())), ("state", .string(snap.state.rawValue)),
                                  ("provider_status", .string(snap.providerStatus)), ("progress", snap.progress.json),
                                  ("trace_id", snap.traceID.json), ("raw", snap.raw)])
-        try? journal.append(record, sync: snap.state.isTerminal)
+        try? journal.append(record, sync: false)   // the done line that follows a terminal state is synced
         if snap.state != .queued || snap.progress != nil { log.debug("\(context.name): \(snap.state.rawValue)\(snap.progress.map { " \($0)%" } ?? "")") }
     }
 
@@ -292,7 +295,8 @@ public final class GenerationRunner: @unchecked Sendable {
                                           format: artifact.resolvedFormat, refreshed: got.refreshedURL)
                 try journal.append(.object([("event", "downloaded"), ("job", .string(context.name)), ("role", .string(artifact.role)),
                                             ("path", .string(path)), ("bytes", .number(Double(got.bytes))), ("sha256", .string(got.sha256)),
-                                            ("url", .string(got.artifact.url)), ("format", .string(saved.format)), ("refreshed", .bool(got.refreshedURL))]))
+                                            ("url", .string(got.artifact.url)), ("format", .string(saved.format)), ("refreshed", .bool(got.refreshedURL))]),
+                                   sync: false)   // the file was fsynced before its rename; the done line is synced
                 context.addDownload(saved)
             } catch {
                 if artifact.role == primary.role { throw error }
@@ -317,6 +321,7 @@ public final class GenerationRunner: @unchecked Sendable {
         do {
             try AtomicFile.write(Array(text.utf8), to: metadataPath)
             files.append(metadataPath)
+            syncDirectory(of: metadataPath)   // the renames of the artifacts and the metadata, before "done" is journaled
         } catch {
             log.info("\(context.name): cannot write \(metadataPath): \(error)")
         }

@@ -62,7 +62,7 @@ struct JournalState: Sendable {
                 s.intent = StepIntent(path: r["path"]?.stringValue ?? "", body: r["body"] ?? .null, time: r["t"]?.doubleValue ?? 0)
             case "submitted":
                 if let id = r["task_id"]?.stringValue {
-                    s.handle = GenTaskHandle(provider: "", taskID: id, endpoint: r["endpoint"]?.stringValue)
+                    s.handle = GenTaskHandle(provider: "", taskID: id, endpoint: r["endpoint"]?.stringValue, submitTraceID: r["trace_id"]?.stringValue)
                     allTaskIDs.insert(id)
                 }
             case "snapshot":
@@ -148,6 +148,7 @@ final class JobContext: @unchecked Sendable {
             for step in steps.keys.sorted() {
                 let s = steps[step]!
                 let wire = wires[step]
+                if let t = s.handle?.submitTraceID, !traces.contains(t) { traces.append(t) }
                 for snap in s.snapshots {
                     if let t = snap["trace_id"]?.stringValue, !traces.contains(t) { traces.append(t) }
                     if let c = snap["credits_used"]?.doubleValue ?? snap["raw"]?["consumed_credit"]?.doubleValue ?? snap["raw"]?["consumed_credits"]?.doubleValue { credits = c }
@@ -160,6 +161,7 @@ final class JobContext: @unchecked Sendable {
                 }
                 stepList.append(jsonObject([
                     ("step", .number(Double(step))), ("task_id", s.handle.map { .string($0.taskID) }), ("endpoint", s.handle?.endpoint.map { .string($0) }),
+                    ("submit_trace_id", s.handle?.submitTraceID.map { .string($0) }),
                     ("http_request", wire.map { .object([("path", .string($0.0)), ("body", $0.1)]) }),
                     ("submitted_at", wire.map { .string(iso8601($0.2)) }), ("snapshots", .array(snapshotsOut))]))
             }

@@ -9,6 +9,10 @@ public final class TaskJournal: @unchecked Sendable {
     public let path: String
     private let fd: Int32
     private let lock = NSLockLite()
+    /// Group commit: one fsync covers every line written before it, so concurrent jobs share fsyncs.
+    private let syncLock = NSLockLite()
+    private var linesWritten = 0
+    private var linesSynced = 0
     private let redactor: Redactor
     /// Records that are cheap to lose (progress snapshots) skip fsync; the next synced record carries them to disk.
     public private(set) var syncCount = 0
@@ -25,17 +29,31 @@ public final class TaskJournal: @unchecked Sendable {
     deinit { close(fd) }
 
     public func append(_ record: JSONValue, sync: Bool = true) throws(GenError) {
-        let line = redactor.redact(JSONWriter.string(record)) + "\n"
-        let bytes = Array(line.utf8)
-        let failed: Int32 = lock.withLock {
+        let bytes = Array((redactor.redact(JSONWriter.string(record)) + "\n").utf8)
+        let (failed, line): (Int32, Int) = lock.withLock {
             // One write call per line: O_APPEND keeps concurrent lines whole.
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n != bytes.count { return errno == 0 ? EIO : errno }
-            if sync { if fsync(fd) != 0 { return errno }; syncCount += 1 }
-            return 0
+            if n != bytes.count { return (errno == 0 ? EIO : errno, 0) }
+            linesWritten += 1
+            return (0, linesWritten)
         }
         if failed != 0 { throw GenError(.local, "cannot write journal \(path): \(String(cString: strerror(failed)))") }
+        if sync { try syncThrough(line) }
     }
+
+    /// Returns once line `line` is on disk: by this caller's fsync or by one another caller made after it was written.
+    private func syncThrough(_ line: Int) throws(GenError) {
+        let failed: Int32 = syncLock.withLock {
+            if lock.withLock({ linesSynced >= line }) { return 0 }
+            let target = lock.withLock { linesWritten }
+            if fsync(fd) != 0 { return errno }
+            lock.withLock { linesSynced = max(linesSynced, target); syncCount += 1 }
+            return 0
+        }
+        if failed != 0 { throw GenError(.local, "cannot sync journal \(path): \(String(cString: strerror(failed)))") }
+    }
+
+    public func sync() throws(GenError) { try syncThrough(lock.withLock { linesWritten }) }
 
     /// Every whole record, in order, and a warning per unreadable line (with its line number).
     public static func load(_ path: String) -> (records: [JSONValue], warnings: [String]) {

@@ -77,9 +77,11 @@ public struct TripoProvider: GenerationProvider {
     }
 
     public func submit(path: String, body: JSONValue) async throws(GenError) -> GenTaskHandle {
-        let data = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, decode: decodeEnvelope)
-        guard let id = data["task_id"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "Tripo accepted the task but sent no task_id") }
-        return GenTaskHandle(provider: name, taskID: id)
+        let (data, trace) = try await session.call("submit", session.request("POST", path, json: body), kind: .submit) { response in
+            decodeEnvelope(response).map { ($0, response.header("x-tripo-trace-id")) }
+        }
+        guard let id = data["task_id"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "Tripo accepted the task but sent no task_id", traceID: trace) }
+        return GenTaskHandle(provider: name, taskID: id, submitTraceID: trace)
     }
 
     public func status(_ handle: GenTaskHandle) async throws(GenError) -> GenTaskSnapshot {

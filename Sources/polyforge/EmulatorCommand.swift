@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,6 +37,10 @@ struct EmulatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Block SIGINT/SIGTERM before any server thread starts (threads inherit the mask); the main thread waits for them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals); sigaddset(&stopSignals, SIGINT); sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         var config = EmulatorScenario()
         if let scenario {
             do { config = try EmulatorScenario.load(path: scenario) } catch { Output.error("\(error)"); throw ExitCode(1) }
@@ -52,17 +55,8 @@ struct EmulatorCommand: ParsableCommand {
         }
         print("polyforge emulator listening on \(emulator.baseURL) (Ctrl-C to stop)")
         fflush(nil)
-        // Stop cleanly on SIGINT/SIGTERM.
-        signal(SIGINT, SIG_IGN); signal(SIGTERM, SIG_IGN)
-        let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { stop.signal() }
-            s.resume()
-            return s
-        }
-        stop.wait()
-        _ = sources
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
         emulator.stop()
         let c = emulator.counters()
         FileHandleStream.stderr.write("emulator: \(c.requests) requests, \(c.tasksCreated) tasks created, \(c.downloads) downloads\n")
