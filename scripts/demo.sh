@@ -51,5 +51,22 @@ echo "  $out/qc/index.html"
 
 echo "== thumbnails and contact sheet"
 "$bin" thumb fixtures --out "$out/thumbs" --sheet
+
+echo "== generate → repair → LOD → QC, against the local provider emulator (no network, no credits)"
+"$bin" emulator --port 0 --port-file "$out/emulator.port" --time-scale 20 >/dev/null &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$out/emulator.port" ] && break; sleep 0.1; done
+base="http://127.0.0.1:$(cat "$out/emulator.port")"
+printf 'a wooden crate\na glass orb\na stone donut\na ceramic vase\n' > "$out/prompts.txt"
+TRIPO_API_KEY=tsk_demo_key "$bin" generate --provider tripo --prompts "$out/prompts.txt" --out "$out/generated" \
+    --base-url "$base" --poll-interval 0.2 --max-poll-interval 1
+mkdir -p "$out/generated/repaired"
+"$bin" repair "$out/generated/a-wooden-crate.glb" "$out/generated/repaired/a-wooden-crate.glb" | sed "s|^|  |"
+"$bin" lod "$out/generated" --out "$out/generated/lod" --levels 1,0.5,0.25 >/dev/null
+status=0
+"$bin" qc "$out/generated" --profile web --report "$out/generated/qc" >/dev/null || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 2 ] || exit "$status"
+echo "  models, previews and NAME.task.json lineage in $out/generated/, QC report in $out/generated/qc/index.html"
 echo
 echo "done: everything is under $out/"
