@@ -530,6 +530,22 @@ static int breaks_link(const ctx *c, uint32_t i0, uint32_t i1) {
     return 0;
 }
 
+/* Would the collapse leave two triangles on the same three vertices? That happens when i0 and i1 each have a
+ * triangle (not on their shared edge) with the same two other corners — a tetrahedron collapsing into a
+ * back-to-back pair, or a thin tube pinching shut. The link condition alone lets it through. */
+static int duplicates_face(const ctx *c, uint32_t i0, uint32_t i1) {
+    const uint32_t *cr = c->collapse_remap;
+    for (uint32_t k = c->adj_offset[i0]; k < c->adj_offset[i0 + 1]; ++k) {
+        uint32_t b = cr[c->adj[2 * k]], d = cr[c->adj[2 * k + 1]];
+        if (b == d || b == i1 || d == i1) continue;
+        for (uint32_t m = c->adj_offset[i1]; m < c->adj_offset[i1 + 1]; ++m) {
+            uint32_t x = cr[c->adj[2 * m]], y = cr[c->adj[2 * m + 1]];
+            if ((x == b && y == d) || (x == d && y == b)) return 1;
+        }
+    }
+    return 0;
+}
+
 /* ---- passes -------------------------------------------------------------------------------------------- */
 
 static int direction_ok(const ctx *c, uint32_t i0, uint32_t i1) {
@@ -648,6 +664,7 @@ static size_t perform_collapses(ctx *c, size_t n, size_t triangle_goal, float er
         do { if (flips(c, w, i1, p)) { bad = 1; break; } w = c->wedge[w]; } while (w != i0);
         if (!bad && moved && flips(c, i1, i0, p)) bad = 1;
         if (!bad && k0 == K_MANIFOLD && c->kind[i1] == K_MANIFOLD && breaks_link(c, i0, i1)) bad = 1;
+        if (!bad && duplicates_face(c, i0, i1)) bad = 1;
         if (bad) continue;
 
         uint32_t r0 = c->remap[i0], r1 = c->remap[i1];

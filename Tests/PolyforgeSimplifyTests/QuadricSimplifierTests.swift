@@ -122,6 +122,20 @@ import PolyforgeTopology
         #expect(again.meshes[0].primitives[0].indices == primitive.indices)
     }
 
+    /// A tetrahedron has nothing to give: any collapse would leave two back-to-back triangles on the same corners.
+    @Test func tetrahedronIsNotCollapsedIntoADoubleSidedTriangle() {
+        var p = Primitive()
+        p.streams = [VertexStream(.position, components: 3, data: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1])]
+        p.indices = [0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3]
+        for ratio: Float in [0.5, 0.25] {
+            let (out, _) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(ratio))).simplify(Self.scene(p))
+            let q = out.meshes[0].primitives[0]
+            #expect(q.triangleCount == 4, "ratio \(ratio) left \(q.triangleCount) triangles")
+            let topology = MeshTopology.analyze(TriangleSoup(positions: q.positions, indices: q.indices))
+            #expect(topology.isWatertight)
+        }
+    }
+
     /// Two UV islands meeting on x = 0.5: the seam's vertices are doubled, u in [0, 0.4] left and [0.6, 1] right.
     @Test func uvSeamIsNeverCrossed() {
         let n = 16
