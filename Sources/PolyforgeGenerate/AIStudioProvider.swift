@@ -8,7 +8,8 @@ public struct AIStudioProvider: GenerationProvider {
     public let session: ProviderSession
     public let limits: ProviderLimits
 
-    public static let documentedLimits = ProviderLimits(requestsPerSecond: 3.0 / 60, concurrency: ["default": 10],
+    // 3 requests per minute, kept a little under so scheduling jitter never puts a 4th request in one window.
+    public static let documentedLimits = ProviderLimits(requestsPerSecond: 3.0 / 63, concurrency: ["default": 10],
                                                         pollInitial: 20, pollMax: 60, pollGrowth: 1.5, sharedPoller: true)
 
     public init(session: ProviderSession, limits: ProviderLimits = AIStudioProvider.documentedLimits) {
@@ -40,8 +41,12 @@ public struct AIStudioProvider: GenerationProvider {
             fields = [("prompt", request.prompt.json), ("image", image.json), ("texture", request.texture.json),
                       ("pbr", request.pbr.json), ("face_limit", request.faceLimit.json)]
         case "convert":
+            // The model to convert: --source URL (or --param model_url=…); the format: --param output_format=… (default glb).
             path = "/v1/tools/convert/"
-            fields = []
+            guard let url = request.sourceTaskID ?? request.extra.first(where: { $0.0 == "model_url" })?.1.stringValue, url.hasPrefix("http") else {
+                throw GenError(.invalidRequest, "3D AI Studio convert needs the model's URL: --source https://… or --param model_url=https://…")
+            }
+            fields = [("model_url", .string(url)), ("output_format", .string("glb"))]
         default:
             throw GenError(.invalidRequest, "unknown 3D AI Studio route \"\(route)\" (one of \(AIStudioProvider.routes.joined(separator: ", ")))")
         }
@@ -50,8 +55,8 @@ public struct AIStudioProvider: GenerationProvider {
         return (path, body)
     }
 
-    public func submit(path: String, body: JSONValue) async throws(GenError) -> GenTaskHandle {
-        let json = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, decode: decodeReply)
+    public func submit(path: String, body: JSONValue, hooks: SubmitHooks) async throws(GenError) -> GenTaskHandle {
+        let json = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, hooks: hooks, decode: decodeReply)
         guard let id = json["task_id"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "3D AI Studio accepted the task but sent no task_id") }
         return GenTaskHandle(provider: name, taskID: id)
     }

@@ -39,6 +39,19 @@ public struct ArtifactDownloader: Sendable {
             case .failure(let transport):
                 if transport.isTLS { throw GenError(.tls, "TLS verification failed downloading \(artifact.role): \(transport.message)") }
                 problem = GenError(.transient, "download of \(artifact.role) failed: \(transport.description)")
+            case .success(let reply) where reply.status == 416:
+                // Range past the end: the .part is already whole (a run killed between the last byte and the rename).
+                let format = current.resolvedFormat
+                if case .success(let digest) = await http.offPool({ ArtifactDownloader.validateAndHash(path: partPath, format: format) }) {
+                    syncFile(partPath)
+                    guard rename(partPath, finalPath) == 0 else {
+                        throw GenError(.local, "cannot move \(partPath) to \(finalPath): \(String(cString: strerror(errno)))")
+                    }
+                    let size = Int64(FileSystem.fileSize(finalPath) ?? 0)
+                    return DownloadedArtifact(artifact: current, path: finalPath, bytes: size, sha256: digest, attempts: attempt, refreshedURL: refreshed)
+                }
+                unlink(partPath)   // not a whole file after all: fetch it again from the start
+                problem = GenError(.transient, "download of \(artifact.role): the kept partial file did not match; starting over")
             case .success(let reply):
                 if reply.status == 403 || reply.status == 404 || reply.status == 410 {
                     unlink(partPath)
@@ -65,13 +78,15 @@ public struct ArtifactDownloader: Sendable {
                     problem = GenError(.transient, "download of \(artifact.role) ended at byte \(reply.fileSize) of \(expected)")
                 } else {
                     // Complete by the server's account: now check the bytes themselves.
-                    let checked = ArtifactDownloader.validateAndHash(path: partPath, format: current.resolvedFormat)
+                    // A full parse and a hash: on the I/O queue, off the cooperative pool.
+                    let format = current.resolvedFormat
+                    let checked = await http.offPool { ArtifactDownloader.validateAndHash(path: partPath, format: format) }
                     if case .failure(let failure) = checked {
                         let reason = failure.reason
                         unlink(partPath)
                         corruptRestarts += 1
                         let error = GenError(.invalidArtifact, "\(artifact.role) (\(reply.fileSize) bytes) is not a valid \(current.resolvedFormat): \(reason)")
-                        if corruptRestarts > 1 { throw error }
+                        if corruptRestarts > 1 { throw error }   // the same bad bytes twice: final
                         problem = error
                         problem.kind = .transient
                     } else {
@@ -87,7 +102,8 @@ public struct ArtifactDownloader: Sendable {
                 }
             }
             guard attempt < maxAttempts else {
-                throw GenError(problem.kind == .transient ? .invalidArtifact : problem.kind, problem.message + " (gave up after \(attempt) attempts; the partial file is kept for --resume)")
+                // Still transient: the job pauses and `--resume` continues from the partial file.
+                throw GenError(problem.kind, problem.message + " (gave up after \(attempt) attempts; the partial file is kept for --resume)")
             }
             let wait = backoff.delay(attempt: attempt - 1, retryAfter: problem.retryAfter)
             log.debug("\(problem.message); attempt \(attempt + 1) in \(formatSeconds(wait))")

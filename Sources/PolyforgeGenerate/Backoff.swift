@@ -4,9 +4,11 @@ public struct Backoff: Sendable {
     public var baseDelay: Double
     public var maxDelay: Double
     public var maxAttempts: Int
+    /// A Retry-After longer than this is not slept through inside a batch: the job pauses for `--resume` instead.
+    public var longestRetryAfter: Double
 
-    public init(baseDelay: Double = 1, maxDelay: Double = 30, maxAttempts: Int = 6) {
-        self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxAttempts = maxAttempts
+    public init(baseDelay: Double = 1, maxDelay: Double = 30, maxAttempts: Int = 6, longestRetryAfter: Double = 300) {
+        self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxAttempts = maxAttempts; self.longestRetryAfter = longestRetryAfter
     }
 
     public func delay(attempt: Int, retryAfter: Double? = nil) -> Double {
@@ -17,11 +19,10 @@ public struct Backoff: Sendable {
     }
 }
 
-/// Parses `Retry-After` as seconds or as an HTTP date relative to now.
+/// Parses `Retry-After` given in seconds (the form every provider here uses); anything else is ignored.
 func parseRetryAfter(_ value: String?) -> Double? {
-    guard let value = value?.trimmingCharacters(in: " ") else { return nil }
-    if let seconds = Double(value) { return max(0, seconds) }
-    return nil
+    guard let value = value?.trimmingCharacters(in: " "), let seconds = Double(value), seconds.isFinite else { return nil }
+    return max(0, seconds)
 }
 
 extension String {

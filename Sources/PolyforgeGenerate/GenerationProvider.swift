@@ -9,7 +9,7 @@ public protocol GenerationProvider: Sendable {
     func concurrencyGroup(for request: GenRequest) -> String
     /// The exact JSON body (and path) a submit will send: journaled before sending so a resume can reconcile or replay it.
     func wireRequest(for request: GenRequest) async throws(GenError) -> (path: String, body: JSONValue)
-    func submit(path: String, body: JSONValue) async throws(GenError) -> GenTaskHandle
+    func submit(path: String, body: JSONValue, hooks: SubmitHooks) async throws(GenError) -> GenTaskHandle
     func status(_ handle: GenTaskHandle) async throws(GenError) -> GenTaskSnapshot
     /// Server-sent status events where the provider has them (Meshy); nil elsewhere.
     func stream(_ handle: GenTaskHandle, onSnapshot: @escaping @Sendable (GenTaskSnapshot) -> Void) async throws(GenError) -> GenTaskSnapshot?
@@ -17,8 +17,8 @@ public protocol GenerationProvider: Sendable {
     func refreshArtifacts(_ handle: GenTaskHandle) async throws(GenError) -> [GenArtifact]
     func cancel(_ handle: GenTaskHandle) async throws(GenError)
     func balance() async throws(GenError) -> Double
-    /// After a lost submit reply: find the task the submit may have created, or nil when the provider cannot tell.
-    func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> GenTaskHandle?
+    /// After a lost submit reply: find the task the submit may have created.
+    func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation
     /// The artifact whose absence makes a success a failure.
     func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact?
 }
@@ -29,11 +29,23 @@ extension GenerationProvider {
     public func cancel(_ handle: GenTaskHandle) async throws(GenError) {
         throw GenError(.invalidRequest, "\(name) has no cancel endpoint")
     }
-    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> GenTaskHandle? { nil }
+    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
+        .cannotTell("\(name) has no task list to check")
+    }
     public func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact? {
         for role in ["pbr_model", "model", "base_model"] { if let a = artifacts.first(where: { $0.role == role }) { return a } }
         return nil
     }
+}
+
+/// What a provider's task list says about a submit whose reply was lost.
+public enum Reconciliation: Sendable {
+    /// Exactly one task fits: the submit created it.
+    case found(GenTaskHandle)
+    /// Every task created since the intent was listed and none fits: the request never created a task.
+    case absent
+    /// No list, or more than one task fits: a person must decide.
+    case cannotTell(String)
 }
 
 /// Reads an image file for providers that take it inline, as a data URI.

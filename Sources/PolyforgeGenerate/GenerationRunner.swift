@@ -61,6 +61,8 @@ public final class GenerationRunner: @unchecked Sendable {
     let limiter: ConcurrencyLimiter
     let runInfo: JSONValue
     private let lock = NSLockLite()
+    /// Task ids some job of this folder owns: reconciliation never hands one to a second job.
+    private var claimedTaskIDs: Set<String> = []
     private var finishedCount = 0
     private var totalCount = 0
     /// Called after every job ends (progress display).
@@ -96,6 +98,7 @@ public final class GenerationRunner: @unchecked Sendable {
         let loaded = TaskJournal.load(journal.path)
         for warning in loaded.warnings { log.info(warning) }
         let state = JournalState(loaded.records)
+        lock.withLock { claimedTaskIDs.formUnion(state.allTaskIDs) }
         let names = state.order
         lock.withLock { totalCount = names.count; finishedCount = 0 }
         var results: [String: JobResult] = [:]
@@ -105,7 +108,7 @@ public final class GenerationRunner: @unchecked Sendable {
                 guard next < names.count else { return }
                 let name = names[next]; next += 1
                 let record = state.jobs[name]!
-                group.addTask { await self.runJob(record, knownTaskIDs: state.allTaskIDs) }
+                group.addTask { await self.runJob(record) }
             }
             for _ in 0..<min(options.maxInFlight, names.count) { addNext() }
             for await result in group {
@@ -120,17 +123,26 @@ public final class GenerationRunner: @unchecked Sendable {
 
     // MARK: - One job
 
-    func runJob(_ record: JobRecord, knownTaskIDs: Set<String>) async -> JobResult {
+    func runJob(_ record: JobRecord) async -> JobResult {
         if let done = record.done { return done }
         let context = JobContext(record: record)
         do {
-            return try await drive(context, knownTaskIDs: knownTaskIDs)
+            return try await drive(context)
         } catch {
+            // Temporary trouble (provider down, storage 5xx, limits that outlast our retries) never ends a job: the
+            // task exists or was never sent, and `--resume` picks it up where it stands.
+            if GenerationRunner.pauses(error) { return interrupted(context, error) }
             return await finish(context, outcome: error.kind == .outcomeUnknown ? .outcomeUnknown : .failed, error: error)
         }
     }
 
-    private func drive(_ context: JobContext, knownTaskIDs: Set<String>) async throws(GenError) -> JobResult {
+    static func pauses(_ error: GenError) -> Bool {
+        error.kind == .transient || error.kind == .circuitOpen || error.kind == .rateLimited || error.kind == .concurrencyFull
+    }
+
+    private func claimed() -> Set<String> { lock.withLock { claimedTaskIDs } }
+
+    private func drive(_ context: JobContext) async throws(GenError) -> JobResult {
         var request = context.record.request
         var step = 0
         var final: GenTaskSnapshot?
@@ -143,21 +155,16 @@ public final class GenerationRunner: @unchecked Sendable {
                 if handle == nil {
                     if let intent = context.record.steps[step]?.intent {
                         // Killed between the intent and the reply: never resend, find out instead.
-                        handle = try await reconcile(context, step: step, intent: intent, knownTaskIDs: knownTaskIDs, reason: "the previous run stopped before the submit reply was saved")
+                        handle = try await reconcile(context, step: step, intent: intent, reason: "the previous run stopped before the submit reply was saved")
+                        if handle == nil { handle = try await submit(context, step: step, request: request) }
                     } else {
-                        handle = try await submit(context, step: step, request: request, knownTaskIDs: knownTaskIDs)
+                        handle = try await submit(context, step: step, request: request)
                     }
                 }
                 guard let handle else { throw GenError(.local, "no task handle") }
                 terminal = try await waitForEnd(context, step: step, handle: handle)
             } catch {
                 await limiter.release(group)
-                if error.kind == .transient || error.kind == .circuitOpen || error.kind == .rateLimited || error.kind == .concurrencyFull {
-                    if context.stepHandles[step] != nil || context.record.steps[step]?.handle != nil {
-                        // The task exists and is ours; only the provider is unreachable right now.
-                        return interrupted(context, error)
-                    }
-                }
                 throw error
             }
             await limiter.release(group)
@@ -183,41 +190,67 @@ public final class GenerationRunner: @unchecked Sendable {
         return GenRequest(taskType: "refine", pbr: original.pbr, modelVersion: original.modelVersion, sourceTaskID: snapshot.handle.taskID)
     }
 
-    private func submit(_ context: JobContext, step: Int, request: GenRequest, knownTaskIDs: Set<String>) async throws(GenError) -> GenTaskHandle {
+    private func submit(_ context: JobContext, step: Int, request: GenRequest, again: Bool = false) async throws(GenError) -> GenTaskHandle {
         let wire = try await provider.wireRequest(for: request)
-        let intentTime = wallClockSeconds()
-        try journal.append(.object([("event", "intent"), ("job", .string(context.name)), ("step", .number(Double(step))),
-                                    ("t", .number(intentTime)), ("path", .string(wire.path)), ("body", elideDataURIs(wire.body))]))
-        context.addWire(step: step, path: wire.path, body: elideDataURIs(wire.body), at: intentTime)
+        // The intent is journaled right before each attempt leaves (after rate limits and waits), and a plain refusal
+        // is journaled as "not sent", so a kill anywhere but mid-request never leaves an open question behind.
+        let lastIntent = IntentClock()
+        let name = context.name
+        let hooks = SubmitHooks(beforeSend: { () async throws(GenError) -> Void in
+            let t = wallClockSeconds()
+            lastIntent.set(t)
+            try await self.journalAppend(.object([("event", "intent"), ("job", .string(name)), ("step", .number(Double(step))),
+                                                  ("t", .number(t)), ("path", .string(wire.path)), ("body", elideDataURIs(wire.body))]))
+            context.addWire(step: step, path: wire.path, body: elideDataURIs(wire.body), at: t)
+        }, refused: { error in
+            try? await self.journalAppend(.object([("event", "not_sent"), ("job", .string(name)), ("step", .number(Double(step))),
+                                                   ("t", .number(wallClockSeconds())), ("reason", error.json)]))
+        })
         do {
-            let handle = try await provider.submit(path: wire.path, body: wire.body)
-            try recordSubmitted(context, step: step, handle: handle, via: "submit")
+            let handle = try await provider.submit(path: wire.path, body: wire.body, hooks: hooks)
+            try await recordSubmitted(context, step: step, handle: handle, via: "submit")
             return handle
         } catch let error where error.kind == .outcomeUnknown {
             log.info("\(context.name): \(error.message); reconciling instead of resending")
             try await sleepSeconds(options.reconcileDelay)
-            let intent = StepIntent(path: wire.path, body: elideDataURIs(wire.body), time: intentTime)
-            return try await reconcile(context, step: step, intent: intent, knownTaskIDs: knownTaskIDs, reason: error.message)
+            let intent = StepIntent(path: wire.path, body: elideDataURIs(wire.body), time: lastIntent.get())
+            if let found = try await reconcile(context, step: step, intent: intent, reason: error.message) { return found }
+            // The list proves the request created nothing: sending it again cannot pay twice. Once; then pause.
+            if !again { return try await submit(context, step: step, request: request, again: true) }
+            throw GenError(.transient, "two submits in a row lost their replies without creating a task; `--resume` tries again")
+        } catch {
+            // The provider refused, or nothing reached it: no task exists, so a later run may send this step again.
+            try await journalAppend(.object([("event", "not_sent"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                             ("t", .number(wallClockSeconds())), ("reason", error.json)]))
+            context.clearWire(step: step)
+            throw error
         }
     }
 
-    private func reconcile(_ context: JobContext, step: Int, intent: StepIntent, knownTaskIDs: Set<String>, reason: String) async throws(GenError) -> GenTaskHandle {
-        let found = try await provider.reconcile(path: intent.path, body: intent.body, submittedAfter: intent.time, excluding: knownTaskIDs)
-        guard let found else {
-            let note = provider.name == "meshy"
-                ? "no matching task in Meshy's task list"
-                : "\(provider.name) has no task list to check"
-            try journal.append(.object([("event", "outcome_unknown"), ("job", .string(context.name)), ("step", .number(Double(step))),
-                                        ("reason", .string(reason))]))
+    /// nil: the provider's list proves the submit created nothing (journaled as not sent, so it may be sent again).
+    private func reconcile(_ context: JobContext, step: Int, intent: StepIntent, reason: String) async throws(GenError) -> GenTaskHandle? {
+        let found: GenTaskHandle
+        switch try await provider.reconcile(path: intent.path, body: intent.body, submittedAfter: intent.time, excluding: claimed()) {
+        case .found(let handle): found = handle
+        case .absent:
+            log.info("\(context.name): the lost submit created no task (checked the provider's list); it may be sent again")
+            try await journalAppend(.object([("event", "not_sent"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                             ("t", .number(wallClockSeconds())), ("reason", .string("absent from the provider's task list"))]))
+            context.clearWire(step: step)
+            return nil
+        case .cannotTell(let note):
+            try await journalAppend(.object([("event", "outcome_unknown"), ("job", .string(context.name)), ("step", .number(Double(step))),
+                                             ("reason", .string(reason))]))
             throw GenError(.outcomeUnknown, "\(reason); \(note). Not resubmitted, to avoid paying twice: check the provider's dashboard, then rerun this job under a new name if it does not exist")
         }
         log.info("\(context.name): reconciled the lost submit to task \(found.taskID)")
-        try recordSubmitted(context, step: step, handle: found, via: "reconcile")
+        try await recordSubmitted(context, step: step, handle: found, via: "reconcile")
         return found
     }
 
-    private func recordSubmitted(_ context: JobContext, step: Int, handle: GenTaskHandle, via: String) throws(GenError) {
-        try journal.append(jsonObject([("event", "submitted"), ("job", .string(context.name)), ("step", .number(Double(step))),
+    private func recordSubmitted(_ context: JobContext, step: Int, handle: GenTaskHandle, via: String) async throws(GenError) {
+        lock.withLock { _ = claimedTaskIDs.insert(handle.taskID) }
+        try await journalAppend(jsonObject([("event", "submitted"), ("job", .string(context.name)), ("step", .number(Double(step))),
                                        ("t", .number(wallClockSeconds())), ("task_id", .string(handle.taskID)),
                                        ("endpoint", handle.endpoint.json), ("trace_id", handle.submitTraceID.json), ("via", .string(via))]))
         context.setHandle(step: step, handle)
@@ -268,6 +301,17 @@ public final class GenerationRunner: @unchecked Sendable {
         if snap.state != .queued || snap.progress != nil { log.debug("\(context.name): \(snap.state.rawValue)\(snap.progress.map { " \($0)%" } ?? "")") }
     }
 
+    var http: HTTPClient { provider.session.http }
+
+    /// Journal writes (and their fsyncs) run on the I/O queue, off Swift's cooperative pool.
+    func journalAppend(_ record: JSONValue, sync: Bool = true) async throws(GenError) {
+        let journal = self.journal
+        let failure: GenError? = await http.offPool { () -> GenError? in
+            do throws(GenError) { try journal.append(record, sync: sync); return nil } catch { return error }
+        }
+        if let failure { throw failure }
+    }
+
     // MARK: - Results
 
     private func collect(_ context: JobContext, _ final: GenTaskSnapshot) async throws(GenError) -> JobResult {
@@ -281,7 +325,9 @@ public final class GenerationRunner: @unchecked Sendable {
         for artifact in wanted {
             let fileName = artifact.role == primary.role ? "\(context.name).\(artifact.resolvedFormat)" : "\(context.name).\(artifact.role).\(artifact.resolvedFormat)"
             let path = FileSystem.join(outputDirectory, fileName)
-            if let done = context.record.downloads[artifact.role], FileSystem.exists(done.path), SHA256.hex(fileAt: done.path) == done.sha256 {
+            let previous = context.record.downloads[artifact.role]
+            let stillThere = await http.offPool { previous.map { FileSystem.exists($0.path) && SHA256.hex(fileAt: $0.path) == $0.sha256 } ?? false }
+            if let done = previous, stillThere {
                 context.addDownload(done)
                 continue
             }
@@ -293,13 +339,13 @@ public final class GenerationRunner: @unchecked Sendable {
                 }
                 let saved = SavedDownload(role: artifact.role, path: path, bytes: got.bytes, sha256: got.sha256, url: got.artifact.url,
                                           format: artifact.resolvedFormat, refreshed: got.refreshedURL)
-                try journal.append(.object([("event", "downloaded"), ("job", .string(context.name)), ("role", .string(artifact.role)),
+                try await journalAppend(.object([("event", "downloaded"), ("job", .string(context.name)), ("role", .string(artifact.role)),
                                             ("path", .string(path)), ("bytes", .number(Double(got.bytes))), ("sha256", .string(got.sha256)),
                                             ("url", .string(got.artifact.url)), ("format", .string(saved.format)), ("refreshed", .bool(got.refreshedURL))]),
                                    sync: false)   // the file was fsynced before its rename; the done line is synced
                 context.addDownload(saved)
             } catch {
-                if artifact.role == primary.role { throw error }
+                if artifact.role == primary.role || GenerationRunner.pauses(error) { throw error }
                 artifactErrors.append("\(artifact.role): \(error.description)")
                 context.addArtifactError(role: artifact.role, error)
             }
@@ -318,16 +364,17 @@ public final class GenerationRunner: @unchecked Sendable {
         let metadata = context.metadata(provider: provider.name, runInfo: runInfo, outcome: outcome, error: error)
         let text = log.redactor.redact(JSONWriter.string(metadata, indent: 2)) + "\n"
         var files = context.downloads.map(\.path)
-        do {
-            try AtomicFile.write(Array(text.utf8), to: metadataPath)
-            files.append(metadataPath)
-            syncDirectory(of: metadataPath)   // the renames of the artifacts and the metadata, before "done" is journaled
-        } catch {
-            log.info("\(context.name): cannot write \(metadataPath): \(error)")
+        let written: String? = await http.offPool {
+            do {
+                try AtomicFile.write(Array(text.utf8), to: metadataPath)
+                syncDirectory(of: metadataPath)   // the renames of the artifacts and the metadata, before "done" is journaled
+                return nil
+            } catch { return "\(error)" }
         }
+        if let written { log.info("\(context.name): cannot write \(metadataPath): \(written)") } else { files.append(metadataPath) }
         let result = JobResult(name: context.name, outcome: outcome, taskIDs: context.taskIDs, files: files, error: error, artifactErrors: artifactErrors)
         do {
-            try journal.append(jsonObject([("event", "done"), ("job", .string(context.name)), ("t", .number(wallClockSeconds())),
+            try await journalAppend(jsonObject([("event", "done"), ("job", .string(context.name)), ("t", .number(wallClockSeconds())),
                                            ("state", .string(outcome.rawValue)), ("error", error?.json),
                                            ("task_ids", .array(context.taskIDs.map { .string($0) })), ("files", .array(files.map { .string($0) })),
                                            ("artifact_errors", artifactErrors.isEmpty ? nil : .array(artifactErrors.map { .string($0) }))]))
@@ -336,6 +383,13 @@ public final class GenerationRunner: @unchecked Sendable {
         }
         return result
     }
+}
+
+final class IntentClock: @unchecked Sendable {
+    private let lock = NSLockLite()
+    private var time = wallClockSeconds()
+    func set(_ t: Double) { lock.withLock { time = t } }
+    func get() -> Double { lock.withLock { time } }
 }
 
 /// Image data URIs are megabytes of base64: journals and metadata keep their digest and size instead.

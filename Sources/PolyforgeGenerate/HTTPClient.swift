@@ -51,6 +51,7 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     public var requestMayHaveBeenSent: Bool {
         curlCode != Int(CURLE_COULDNT_CONNECT.rawValue) && curlCode != Int(CURLE_COULDNT_RESOLVE_HOST.rawValue)
             && curlCode != Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue) && curlCode != Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue)
+            && curlCode != Int(CURLE_URL_MALFORMAT.rawValue)
     }
     /// Certificate and handshake failures: reported, never retried and never "fixed" by turning verification off.
     public var isTLS: Bool {
@@ -169,7 +170,10 @@ public final class HTTPClient: @unchecked Sendable {
     public let userAgent: String
     private let lock = NSLockLite()
     private var idleHandles: [UnsafeMutableRawPointer] = []
-    private let queue = DispatchQueue(label: "polyforge.http", attributes: .concurrent)
+    /// Serial queues get a thread of their own when busy (a concurrent queue would be capped at the core count,
+    /// and two stalled transfers would hold up every other request on a 2-core machine).
+    private let queues = (0..<32).map { DispatchQueue(label: "polyforge.http.\($0)") }
+    private var nextQueue = 0
     private let noProxy: String
 
     public init(connectTimeout: Double = 10, requestTimeout: Double = 60, stallTimeout: Double = 30, userAgent: String = "polyforge") {
@@ -185,7 +189,8 @@ public final class HTTPClient: @unchecked Sendable {
 
     /// Runs a blocking closure on the client's queue and resumes the caller when it finishes.
     public func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: work()) } }
+        let queue = lock.withLock { () -> DispatchQueue in nextQueue = (nextQueue + 1) % queues.count; return queues[nextQueue] }
+        return await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: work()) } }
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {

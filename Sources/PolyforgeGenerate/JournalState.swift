@@ -60,6 +60,8 @@ struct JournalState: Sendable {
             switch event {
             case "intent":
                 s.intent = StepIntent(path: r["path"]?.stringValue ?? "", body: r["body"] ?? .null, time: r["t"]?.doubleValue ?? 0)
+            case "not_sent":
+                s.intent = nil   // refused or never sent: safe to send again
             case "submitted":
                 if let id = r["task_id"]?.stringValue {
                     s.handle = GenTaskHandle(provider: "", taskID: id, endpoint: r["endpoint"]?.stringValue, submitTraceID: r["trace_id"]?.stringValue)
@@ -118,6 +120,7 @@ final class JobContext: @unchecked Sendable {
     var taskIDs: [String] { lock.withLock { steps.keys.sorted().compactMap { steps[$0]?.handle?.taskID } } }
 
     func addWire(step: Int, path: String, body: JSONValue, at time: Double) { lock.withLock { wires[step] = (path, body, time) } }
+    func clearWire(step: Int) { lock.withLock { wires[step] = nil } }
     func setHandle(step: Int, _ handle: GenTaskHandle) { lock.withLock { steps[step, default: StepRecord()].handle = handle } }
     func addDownload(_ d: SavedDownload) { lock.withLock { downloads.append(d) } }
     func addArtifactError(role: String, _ e: GenError) { lock.withLock { artifactErrors.append((role, e)) } }
@@ -145,8 +148,8 @@ final class JobContext: @unchecked Sendable {
             var credits: Double?
             var firstSubmit: Double?
             var lastTime: Double?
-            for step in steps.keys.sorted() {
-                let s = steps[step]!
+            for step in Set(steps.keys).union(wires.keys).sorted() {
+                let s = steps[step] ?? StepRecord()
                 let wire = wires[step]
                 if let t = s.handle?.submitTraceID, !traces.contains(t) { traces.append(t) }
                 for snap in s.snapshots {

@@ -50,6 +50,9 @@ public struct MeshyProvider: GenerationProvider {
             guard let image = request.imagePath else { throw GenError(.invalidRequest, "Meshy image-to-3d needs --image") }
             fields = [("image_url", .string(try dataURI(forImageAt: image).uri)), ("should_texture", request.texture.json),
                       ("enable_pbr", request.pbr.json), ("target_polycount", request.faceLimit.json), ("ai_model", request.modelVersion.json)]
+        case "v1/retexture":
+            fields = [("input_task_id", request.sourceTaskID.json), ("text_style_prompt", request.prompt.json),
+                      ("enable_pbr", request.pbr.json), ("ai_model", request.modelVersion.json)]
         default:
             fields = [("input_task_id", request.sourceTaskID.json), ("target_polycount", request.faceLimit.json),
                       ("enable_pbr", request.pbr.json), ("ai_model", request.modelVersion.json)]
@@ -59,8 +62,8 @@ public struct MeshyProvider: GenerationProvider {
         return ("/openapi/\(family)", body)
     }
 
-    public func submit(path: String, body: JSONValue) async throws(GenError) -> GenTaskHandle {
-        let json = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, decode: decodeReply)
+    public func submit(path: String, body: JSONValue, hooks: SubmitHooks) async throws(GenError) -> GenTaskHandle {
+        let json = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, hooks: hooks, decode: decodeReply)
         guard let id = json["result"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "Meshy accepted the task but sent no result id") }
         return GenTaskHandle(provider: name, taskID: id, endpoint: String(path.dropFirst("/openapi/".count)))
     }
@@ -115,21 +118,39 @@ public struct MeshyProvider: GenerationProvider {
         return nil
     }
 
-    /// Looks for the task a lost submit may have created: same family and prompt, created after the intent was journaled.
-    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> GenTaskHandle? {
-        guard let prompt = body["prompt"]?.stringValue ?? body["preview_task_id"]?.stringValue else { return nil }
+    /// Looks for the task a lost submit may have created: same family and kind, same prompt where the kind has one,
+    /// created after the intent was journaled and not owned by another job. More than one fit is no answer.
+    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
         let family = String(path.dropFirst("/openapi/".count))
-        let list = try await session.call("list", session.request("GET", path + "?page_num=1&page_size=50&sort_by=-created_at"), kind: .read, decode: decodeReply)
-        let candidates = (list.arrayValue ?? []).filter { task in
-            guard let id = task["id"]?.stringValue, !excluding.contains(id) else { return false }
-            let created = (task["created_at"]?.looseDouble ?? 0) / 1000
-            let same = task["prompt"]?.stringValue == prompt || task["preview_task_id"]?.stringValue == prompt
-            return same && created >= submittedAfter - 5
+        let isRefine = body["mode"]?.stringValue == "refine"
+        let prompt = body["prompt"]?.stringValue ?? body["text_style_prompt"]?.stringValue
+        // Newest first, page by page, until the page reaches back past the intent: every task made since is seen.
+        var recent: [JSONValue] = []
+        var complete = false
+        for page in 1...40 {
+            let list = try await session.call("list", session.request("GET", path + "?page_num=\(page)&page_size=50&sort_by=-created_at"),
+                                              kind: .read, decode: decodeReply)
+            let tasks = list.arrayValue ?? []
+            recent += tasks
+            let oldest = tasks.map { ($0["created_at"]?.looseDouble ?? 0) / 1000 }.min() ?? 0
+            if tasks.count < 50 || oldest < submittedAfter - 2 { complete = true; break }
         }
-        // The oldest match is the one our submit made; later ones would be someone else's resend.
-        guard let task = candidates.min(by: { ($0["created_at"]?.looseDouble ?? 0) < ($1["created_at"]?.looseDouble ?? 0) }),
-              let id = task["id"]?.stringValue else { return nil }
-        return GenTaskHandle(provider: name, taskID: id, endpoint: family)
+        let candidates = recent.filter { task in
+            guard let id = task["id"]?.stringValue, !excluding.contains(id) else { return false }
+            // Clocks differ by a little; the list is newest first and a task older than our intent is not ours.
+            guard (task["created_at"]?.looseDouble ?? 0) / 1000 >= submittedAfter - 2 else { return false }
+            let type = task["type"]?.stringValue ?? ""
+            if family == "v2/text-to-3d" {
+                if isRefine != (type == "text-to-3d-refine") { return false }
+                if !isRefine, task["prompt"]?.stringValue != prompt { return false }
+            } else if let prompt, let theirs = task["prompt"]?.stringValue ?? task["text_style_prompt"]?.stringValue, theirs != prompt {
+                return false
+            }
+            return true
+        }
+        if candidates.count > 1 { return .cannotTell("\(candidates.count) tasks in Meshy's list could be the lost submit; not guessing") }
+        if let id = candidates.first?["id"]?.stringValue { return .found(GenTaskHandle(provider: name, taskID: id, endpoint: family)) }
+        return complete ? .absent : .cannotTell("Meshy's task list is too long to check back to the submit")
     }
 
     public func cancel(_ handle: GenTaskHandle) async throws(GenError) {

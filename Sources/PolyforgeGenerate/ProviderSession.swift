@@ -1,4 +1,15 @@
+import CCurl
 import PolyforgeMesh
+
+/// What the runner journals around each submit attempt: the intent right before the request goes out, and a
+/// "not sent" line when the provider plainly refused it (so a kill while waiting to retry is not "outcome unknown").
+public struct SubmitHooks: Sendable {
+    public var beforeSend: @Sendable () async throws(GenError) -> Void
+    public var refused: @Sendable (GenError) async -> Void
+    public init(beforeSend: @escaping @Sendable () async throws(GenError) -> Void = {}, refused: @escaping @Sendable (GenError) async -> Void = { _ in }) {
+        self.beforeSend = beforeSend; self.refused = refused
+    }
+}
 
 /// How a call may be retried. Reads are idempotent; a submit must never be resent once the server may have acted on it.
 public enum CallKind: Sendable { case read, submit }
@@ -37,7 +48,7 @@ public final class ProviderSession: @unchecked Sendable {
     /// Sends with rate limiting, the circuit breaker and retries. `decode` turns a reply into a value or an error.
     /// Reads retry every retryable class; submits retry only when the server plainly refused (rate limits, concurrency,
     /// a JSON 5xx error from the provider itself). A lost or unreadable reply to a submit becomes `outcomeUnknown`.
-    public func call<T>(_ route: String, _ request: HTTPRequest, kind: CallKind,
+    public func call<T>(_ route: String, _ request: HTTPRequest, kind: CallKind, hooks: SubmitHooks? = nil,
                         decode: (HTTPResponse) -> Result<T, GenError>) async throws(GenError) -> T {
         var attempt = 0
         while true {
@@ -48,6 +59,7 @@ public final class ProviderSession: @unchecked Sendable {
                 continue
             }
             await rateLimiter.acquire()
+            if let hooks { try await hooks.beforeSend() }
             let started = monotonicSeconds()
             let result: Result<HTTPResponse, HTTPTransportError> = await http.offPool {
                 do { return .success(try self.http.sendBlocking(request)) } catch let e as HTTPTransportError { return .failure(e) } catch {
@@ -60,7 +72,10 @@ public final class ProviderSession: @unchecked Sendable {
             case .failure(let transport):
                 if transport.isTLS {
                     breaker.recordNeutral()
-                    throw GenError(.tls, "TLS verification failed for \(HTTPClient.displayURL(request.url)): \(transport.message); verification stays on — fix the CA store or proxy")
+                    let what = transport.curlCode == Int(CURLE_PEER_FAILED_VERIFICATION.rawValue)
+                        ? "TLS certificate verification failed (verification stays on: fix the CA store or the proxy)"
+                        : "TLS handshake failed (an https:// URL pointed at a plain-HTTP port?)"
+                    throw GenError(.tls, "\(what) for \(HTTPClient.displayURL(request.url)): \(transport.message)")
                 }
                 failure = GenError(.transient, transport.description)
                 breaker.recordFailure(transport.message)
@@ -89,7 +104,13 @@ public final class ProviderSession: @unchecked Sendable {
                 }
                 failure = error
             }
+            // Reaching here, a submit was refused outright (transport "may have been sent" cases threw above).
+            if let hooks { await hooks.refused(failure) }
             guard failure.isRetryable, attempt + 1 < backoff.maxAttempts else { throw failure }
+            if let after = failure.retryAfter, after > backoff.longestRetryAfter {
+                failure.message += " (Retry-After \(Int(min(after, 1e9))) s is longer than \(Int(backoff.longestRetryAfter)) s: pausing this job)"
+                throw failure
+            }
             let wait = backoff.delay(attempt: attempt, retryAfter: failure.retryAfter)
             log.debug("\(provider) \(route): \(failure); retry \(attempt + 1) in \(formatSeconds(wait))")
             attempt += 1
@@ -115,5 +136,5 @@ public final class ProviderSession: @unchecked Sendable {
 
 func sleepSeconds(_ seconds: Double) async throws(GenError) {
     guard seconds > 0 else { return }
-    do { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) } catch { throw GenError(.local, "cancelled") }
+    do { try await Task.sleep(nanoseconds: UInt64(min(seconds, 86_400) * 1e9)) } catch { throw GenError(.local, "cancelled") }
 }

@@ -21,6 +21,10 @@ public final class TaskJournal: @unchecked Sendable {
         self.path = path; self.redactor = redactor
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw GenError(.local, "cannot open journal \(path): \(String(cString: strerror(errno)))") }
+        // One process per output folder: two runners on one journal could each submit the same job.
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            throw GenError(.local, "\(path) is in use by another polyforge generate (a run or --resume on the same folder); wait for it to end")
+        }
         // A torn line from a killed run must not glue itself to the next record.
         var st = stat()
         if fstat(fd, &st) == 0, st.st_size > 0, let last = TaskJournal.lastByte(path), last != 10 { _ = Glibc.write(fd, "\n", 1) }

@@ -76,8 +76,8 @@ public struct TripoProvider: GenerationProvider {
         return (token, type)
     }
 
-    public func submit(path: String, body: JSONValue) async throws(GenError) -> GenTaskHandle {
-        let (data, trace) = try await session.call("submit", session.request("POST", path, json: body), kind: .submit) { response in
+    public func submit(path: String, body: JSONValue, hooks: SubmitHooks) async throws(GenError) -> GenTaskHandle {
+        let (data, trace) = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, hooks: hooks) { response in
             decodeEnvelope(response).map { ($0, response.header("x-tripo-trace-id")) }
         }
         guard let id = data["task_id"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "Tripo accepted the task but sent no task_id", traceID: trace) }

@@ -128,6 +128,9 @@ struct GenerateCommand: ParsableCommand {
         if let r = requestsPerSecond, !(r > 0) { throw ValidationError("--requests-per-second must be > 0.") }
         if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1.") }
         for p in params where !p.contains("=") { throw ValidationError("--param takes KEY=VALUE, got '\(p)'.") }
+        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) || baseURL.contains(" ") {
+            throw ValidationError("--base-url must be an http:// or https:// URL, e.g. http://127.0.0.1:8790.")
+        }
     }
 
     func run() throws {
@@ -141,7 +144,11 @@ struct GenerateCommand: ParsableCommand {
             }
             saved = json
         }
-        let providerName = provider ?? saved["provider"]?.stringValue ?? ""
+        // A resumed run keeps the provider its tasks belong to.
+        let providerName = resume != nil ? (saved["provider"]?.stringValue ?? "") : (provider ?? "")
+        if resume != nil, let provider, provider != providerName {
+            Output.warning("--provider \(provider) ignored: the run in \(outDir) belongs to \(providerName)")
+        }
         guard ProviderFactory.names.contains(providerName) else { Output.error("\(runPath): unknown provider '\(providerName)'"); throw ExitCode(1) }
         let base = baseURL ?? saved["base_url"]?.stringValue
         let rps = requestsPerSecond ?? saved["requests_per_second"]?.doubleValue
@@ -262,7 +269,8 @@ struct GenerateCommand: ParsableCommand {
 
     func uniqueName(_ base: String, _ used: inout Set<String>, index: Int) -> String {
         var name = base
-        if used.contains(name) { name = "\(base)-\(index)" }
+        var n = index
+        while used.contains(name) { name = "\(base)-\(n)"; n += 1 }
         used.insert(name)
         return name
     }

@@ -114,13 +114,60 @@ import PolyforgeMesh
         #expect(try parsedTriangles(h.out + "/a.glb") > 0)
     }
 
-    @Test func downloadThatKeepsBreakingFailsCleanlyAndKeepsNothingHalfWritten() async throws {
-        let h = try harness([EmulatorFault(kind: "truncate", route: "download", times: 100, params: ["fraction": 0.0]),
+    @Test func downloadThatKeepsBreakingPausesTheJobAndResumeFinishesIt() async throws {
+        let h = try harness([EmulatorFault(kind: "truncate", route: "download", times: 100, params: ["fraction": 0.3]),
                              EmulatorFault(kind: "ignore_range", route: "download", times: 100)])
         let r = try await h.run("tripo", [job("a", "a crate")])
-        #expect(r.first?.outcome == .failed)
+        // A storage outage must not turn a paid result into a final failure.
+        #expect(r.first?.outcome == .interrupted, "\(String(describing: r.first?.error))")
         #expect(!FileManager.default.fileExists(atPath: h.out + "/a.glb"))
-        #expect(r.first?.error?.message.contains("model") == true)
+        h.emulator.replaceScenario(GenerateHarness.fastScenario())
+        let again = try await h.runner(try h.provider("tripo")).resume()
+        #expect(again.first?.outcome == .succeeded)
+        #expect(try parsedTriangles(h.out + "/a.glb") > 0)
+        #expect(h.emulator.counters().tasksCreated == 1)
+    }
+
+    @Test func hugeRetryAfterPausesInsteadOfSleepingOrCrashing() async throws {
+        let h = try harness([EmulatorFault(kind: "rate_limited", provider: "tripo", route: "submit", times: 1, params: ["retry_after": 1e12])])
+        let r = try await h.run("tripo", [job("a", "a crate")])
+        #expect(r.first?.outcome == .interrupted)
+        #expect(h.emulator.counters().tasksCreated == 0)
+        // Nothing was created, so the resumed run may submit it (once).
+        let again = try await h.runner(try h.provider("tripo")).resume()
+        #expect(again.first?.outcome == .succeeded, "\(String(describing: again.first?.error))")
+        #expect(h.emulator.counters().tasksCreated == 1)
+    }
+
+    @Test func lostReplyToAMeshyRefineIsReconciledToo() async throws {
+        let h = try harness([EmulatorFault(kind: "commit_no_reply", provider: "meshy", route: "submit", skip: 1, times: 1, params: ["hang_seconds": 3])])
+        let r = try await h.run("meshy", [job("a", "a brass lamp", texture: true)], timeout: 0.5)
+        #expect(r.first?.outcome == .succeeded, "\(String(describing: r.first?.error))")
+        #expect(r.first?.taskIDs.count == 2)
+        #expect(h.emulator.counters().tasksCreated == 2)
+        #expect(h.emulator.counters().faultsFired["commit_no_reply"] == 1)
+    }
+
+    @Test func twoJobsWithOnePromptNeverShareATask() async throws {
+        let h = try harness([EmulatorFault(kind: "commit_no_reply", provider: "meshy", route: "submit", times: 1, params: ["hang_seconds": 3])])
+        let r = try await h.run("meshy", [job("a", "a crate"), job("b", "a crate")], timeout: 0.5)
+        let ids = r.filter { $0.outcome == .succeeded }.flatMap(\.taskIDs)
+        #expect(Set(ids).count == ids.count, "\(r.map { ($0.name, $0.outcome, $0.taskIDs) })")
+        #expect(h.emulator.counters().tasksCreated == 2)
+    }
+
+    @Test func unreachableProviderPausesAJobThatWasNeverSent() async throws {
+        let h = try harness([])
+        var overrides = ProviderFactory.Overrides()
+        overrides.backoff = Backoff(baseDelay: 0.01, maxDelay: 0.05, maxAttempts: 3)
+        let log = h.log
+        let dead = try ProviderFactory.make("tripo", baseURL: "http://127.0.0.1:1", apiKey: GenerateHarness.key("tripo"),
+                                            http: HTTPClient(connectTimeout: 1), log: log, overrides: overrides)
+        let first = try await h.runner(dead).run([job("a", "a crate")])
+        #expect(first.first?.outcome == .interrupted, "\(String(describing: first.first?.error))")
+        let again = try await h.runner(try h.provider("tripo")).resume()
+        #expect(again.first?.outcome == .succeeded)
+        #expect(h.emulator.counters().tasksCreated == 1)
     }
 
     @Test func expiredURLIsRefreshedOnce() async throws {

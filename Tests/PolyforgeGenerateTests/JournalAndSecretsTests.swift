@@ -36,13 +36,36 @@ import PolyforgeMesh
         #expect(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: journal))).split(separator: 10).last.map(Array.init) ?? [])["event"]?.stringValue == "done")
     }
 
+    @Test func killedBetweenTheLastByteAndTheRenameKeepsTheResult() async throws {
+        let h = try GenerateHarness()
+        let first = try await h.run("tripo", [job("a", "a lantern")])
+        #expect(first.first?.outcome == .succeeded)
+        // Put the state back to "whole file downloaded into .part, not yet renamed or journaled".
+        try FileManager.default.moveItem(atPath: h.out + "/a.glb", toPath: h.out + "/.a.glb.part")
+        let journal = h.out + "/journal.jsonl"
+        let kept = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.contains("\"event\":\"done\"") && !$0.contains("\"event\":\"downloaded\"") }
+        try (kept.joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        let again = try await h.runner(try h.provider("tripo")).resume()
+        #expect(again.first?.outcome == .succeeded, "\(String(describing: again.first?.error))")
+        #expect(try parsedTriangles(h.out + "/a.glb") > 0)
+        #expect(h.emulator.counters().tasksCreated == 1)
+    }
+
+    @Test func aSecondRunnerOnTheSameFolderIsRefused() throws {
+        let h = try GenerateHarness()
+        let first = try h.runner(try h.provider("tripo"))
+        #expect(throws: GenError.self) { _ = try h.runner(try h.provider("tripo")) }
+        withExtendedLifetime(first) {}
+    }
+
     @Test func intentWithoutTaskIDIsReconciledOnResume() async throws {
         // A journal left by a process killed right after its intent line: Meshy's list finds the task it created.
         let h = try GenerateHarness()
         let p = try h.provider("meshy")
         let wire = try await p.wireRequest(for: GenRequest(prompt: "an iron anvil"))
         let before = Date().timeIntervalSince1970 - 1
-        _ = try await p.submit(path: wire.path, body: wire.body)   // the server created it; the reply "was lost"
+        _ = try await p.submit(path: wire.path, body: wire.body, hooks: SubmitHooks())   // the server created it; the reply "was lost"
         let lines = [
             #"{"event":"job","job":"anvil","t":\#(before),"request":{"task_type":"text_to_model","prompt":"an iron anvil"}}"#,
             #"{"event":"intent","job":"anvil","step":0,"t":\#(before),"path":"\#(wire.path)","body":\#(JSONWriter.string(wire.body))}"#,

@@ -105,12 +105,14 @@ import PolyforgeMesh
         try lines.joined(separator: "\n").write(toFile: prompts, atomically: true, encoding: .utf8)
         let key = provider == "tripo" ? "tsk_kill_TESTSECRET_3" : "msy_kill_TESTSECRET_3"
         let env = [provider == "tripo" ? "TRIPO_API_KEY" : "MESHY_API_KEY": key]
+        // Meshy jobs are textured: a preview and a refine task each, so kills also land in the second step.
         let common = ["--timeout", "1", "--concurrency", "10"] + Self.fastFlags
+        let first = provider == "meshy" ? ["--texture"] : []
         var kills: [Double] = []
         var finished = false
         for round in 0..<6 {
             let args = round == 0
-                ? ["generate", "--provider", provider, "--prompts", prompts, "--out", out, "--base-url", emu.baseURL] + common
+                ? ["generate", "--provider", provider, "--prompts", prompts, "--out", out, "--base-url", emu.baseURL] + first + common
                 : ["generate", "--resume", out] + common
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
@@ -150,16 +152,18 @@ import PolyforgeMesh
             } else {
                 failed += 1
                 #expect(state == "failed" || state == "outcome_unknown", "\(name): \(state ?? "nil")")
+                if state == "outcome_unknown" { #expect(meta["error"]?["message"]?.stringValue?.contains("Not resubmitted") == true) }
                 #expect(meta["error"]?["message"]?.stringValue?.isEmpty == false, "\(name) ended without a reason")
             }
             if (i + 1) % 10 == 0 { #expect(state != "succeeded", "\(name) was tagged to fail") }
         }
         #expect(succeeded + failed == 50)
-        // Fails: the 5 tagged tasks, up to 2 lost submit replies, and (Tripo has no task list) a kill between intent and reply.
-        #expect(succeeded >= 43 - kills.count, "kills at \(kills)")
+        // Meshy's task list settles lost submits; only the 5 tagged tasks and (if two lost refines look alike) 2 more may
+        // fail. Tripo has no list: a kill between an intent and its reply honestly ends "outcome unknown", never resent.
+        #expect(succeeded >= (provider == "meshy" ? 43 : 25), "kills at \(kills)")
         let counters = emu.counters()
         #expect(counters.duplicateSubmits.isEmpty, "submitted twice: \(counters.duplicateSubmits) (kills at \(kills))")
-        #expect(counters.tasksCreated <= 50)
+        #expect(counters.tasksCreated <= (provider == "meshy" ? 100 : 50))
         #expect(!(try String(contentsOfFile: out + "/journal.jsonl", encoding: .utf8)).contains("TESTSECRET"))
     }
 }
