@@ -60,6 +60,8 @@ public final class GenerationRunner: @unchecked Sendable {
     let downloader: ArtifactDownloader
     let limiter: ConcurrencyLimiter
     let runInfo: JSONValue
+    /// Set for providers whose rate limit calls for one poller serving every task (3D AI Studio).
+    let sharedPoller: SharedPoller?
     private let lock = NSLockLite()
     /// Task ids some job of this folder owns: reconciliation never hands one to a second job.
     private var claimedTaskIDs: Set<String> = []
@@ -76,6 +78,9 @@ public final class GenerationRunner: @unchecked Sendable {
         journal = try TaskJournal(path: FileSystem.join(outputDirectory, "journal.jsonl"), redactor: log.redactor)
         downloader = ArtifactDownloader(http: provider.session.http, backoff: provider.session.backoff, log: log)
         limiter = ConcurrencyLimiter(limits: provider.limits.concurrency)
+        sharedPoller = provider.limits.sharedPoller
+            ? SharedPoller(provider: provider, interval: options.pollInitial ?? provider.limits.pollInitial, maxUnknownPolls: options.maxUnknownPolls)
+            : nil
     }
 
     // MARK: - Entry points
@@ -264,6 +269,9 @@ public final class GenerationRunner: @unchecked Sendable {
         if options.useStream {
             let record: @Sendable (GenTaskSnapshot) -> Void = { snap in self.recordSnapshot(context, step: step, snap) }
             if let last = try await provider.stream(handle, onSnapshot: record) { return last }
+        }
+        if let sharedPoller {
+            return try await sharedPoller.wait(handle) { snap in self.recordSnapshot(context, step: step, snap) }
         }
         var interval = pollInitial
         var unknownReads = 0

@@ -83,6 +83,20 @@ import PolyforgeMesh
         #expect(try h.metadata("tripo31")["steps"]?[0]?["http_request"]?["path"]?.stringValue == "/v1/3d-models/tripo/text-to-3d/3.1/")
     }
 
+    @Test func aiStudioTasksShareOnePollerThatReadsOneStatusAtATime() async throws {
+        // Every status reply takes 100 ms: five tasks polled on their own would overlap; one poller reads them in turn.
+        let h = try GenerateHarness(GenerateHarness.fastScenario(faults: [
+            EmulatorFault(kind: "slow_first_byte", provider: "3daistudio", route: "status", times: 10_000, params: ["delay_ms": 100])]))
+        let jobs = (1...5).map { job("pot-\($0)", "a clay pot \($0)") }
+        let results = try await h.run("3daistudio", jobs)
+        #expect(results.allSatisfy { $0.outcome == .succeeded })
+        let statuses = h.emulator.requestLog().filter { $0.route == "3daistudio.status" }
+        #expect(statuses.count >= 5)
+        let gaps = zip(statuses.dropFirst(), statuses).map { $0.time - $1.time }
+        #expect(gaps.allSatisfy { $0 >= 0.095 }, "status reads overlapped: gaps \(gaps)")
+        #expect(Set(statuses.map(\.path)).count == 5)
+    }
+
     @Test(arguments: ["tripo", "meshy", "3daistudio"])
     func balanceIsReadAsANumber(provider: String) async throws {
         let h = try GenerateHarness()
