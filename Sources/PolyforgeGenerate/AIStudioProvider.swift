@@ -82,16 +82,12 @@ public struct AIStudioProvider: GenerationProvider {
         try await session.call("balance", session.request("GET", path), kind: .read, decode: decodeReply)["balance"]?.looseDouble ?? 0
     }
 
+    /// Status strings in neutral terms (generation-apis.md §5); anything else is `unknown` and polled on.
+    static let states: [String: GenState] = ["PENDING": .queued, "IN_PROGRESS": .running, "FINISHED": .succeeded, "FAILED": .failed]
+
     func snapshot(_ handle: GenTaskHandle, _ json: JSONValue) -> GenTaskSnapshot {
         let status = json["status"]?.stringValue ?? ""
-        let state: GenState
-        switch status {
-        case "PENDING": state = .queued
-        case "IN_PROGRESS": state = .running
-        case "FINISHED": state = .succeeded
-        case "FAILED": state = .failed
-        default: state = .unknown
-        }
+        let state = AIStudioProvider.states[status] ?? .unknown
         var artifacts: [GenArtifact] = []
         for result in json["results"]?.arrayValue ?? [] {
             let type = result["asset_type"]?.stringValue ?? "3D_MODEL"

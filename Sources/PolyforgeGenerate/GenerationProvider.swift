@@ -17,8 +17,9 @@ public protocol GenerationProvider: Sendable {
     func refreshArtifacts(_ handle: GenTaskHandle) async throws(GenError) -> [GenArtifact]
     func cancel(_ handle: GenTaskHandle) async throws(GenError)
     func balance() async throws(GenError) -> Double
-    /// After a lost submit reply: find the task the submit may have created.
-    func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation
+    /// After a lost submit reply: find the task the submit may have created. `jobPrompt` is the job's own prompt
+    /// (a chained step's body may not carry it, but its task does).
+    func reconcile(path: String, body: JSONValue, jobPrompt: String?, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation
     /// The artifact whose absence makes a success a failure.
     func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact?
 }
@@ -29,7 +30,7 @@ extension GenerationProvider {
     public func cancel(_ handle: GenTaskHandle) async throws(GenError) {
         throw GenError(.invalidRequest, "\(name) has no cancel endpoint")
     }
-    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
+    public func reconcile(path: String, body: JSONValue, jobPrompt: String?, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
         .cannotTell("\(name) has no task list to check")
     }
     public func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact? {

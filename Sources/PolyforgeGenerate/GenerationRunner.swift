@@ -235,7 +235,8 @@ public final class GenerationRunner: @unchecked Sendable {
     /// nil: the provider's list proves the submit created nothing (journaled as not sent, so it may be sent again).
     private func reconcile(_ context: JobContext, step: Int, intent: StepIntent, reason: String) async throws(GenError) -> GenTaskHandle? {
         let found: GenTaskHandle
-        switch try await provider.reconcile(path: intent.path, body: intent.body, submittedAfter: intent.time, excluding: claimed()) {
+        switch try await provider.reconcile(path: intent.path, body: intent.body, jobPrompt: context.record.request.prompt,
+                                                submittedAfter: intent.time, excluding: claimed()) {
         case .found(let handle): found = handle
         case .absent:
             log.info("\(context.name): the lost submit created no task (checked the provider's list); it may be sent again")

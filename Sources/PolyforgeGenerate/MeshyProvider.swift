@@ -120,10 +120,10 @@ public struct MeshyProvider: GenerationProvider {
 
     /// Looks for the task a lost submit may have created: same family and kind, same prompt where the kind has one,
     /// created after the intent was journaled and not owned by another job. More than one fit is no answer.
-    public func reconcile(path: String, body: JSONValue, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
+    public func reconcile(path: String, body: JSONValue, jobPrompt: String?, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
         let family = String(path.dropFirst("/openapi/".count))
         let isRefine = body["mode"]?.stringValue == "refine"
-        let prompt = body["prompt"]?.stringValue ?? body["text_style_prompt"]?.stringValue
+        let prompt = body["prompt"]?.stringValue ?? body["text_style_prompt"]?.stringValue ?? jobPrompt
         // Newest first, page by page, until the page reaches back past the intent: every task made since is seen.
         var recent: [JSONValue] = []
         var complete = false
@@ -142,7 +142,8 @@ public struct MeshyProvider: GenerationProvider {
             let type = task["type"]?.stringValue ?? ""
             if family == "v2/text-to-3d" {
                 if isRefine != (type == "text-to-3d-refine") { return false }
-                if !isRefine, task["prompt"]?.stringValue != prompt { return false }
+                // A refine task carries its preview's prompt: it must be this job's.
+                if let theirs = task["prompt"]?.stringValue { if theirs != prompt { return false } } else if !isRefine { return false }
             } else if let prompt, let theirs = task["prompt"]?.stringValue ?? task["text_style_prompt"]?.stringValue, theirs != prompt {
                 return false
             }
@@ -163,18 +164,13 @@ public struct MeshyProvider: GenerationProvider {
         try await session.call("balance", session.request("GET", "/openapi/v1/balance"), kind: .read, decode: decodeReply)["balance"]?.looseDouble ?? 0
     }
 
+    /// Status strings in neutral terms (generation-apis.md §5); anything else is `unknown` and polled on.
+    static let states: [String: GenState] = ["PENDING": .queued, "IN_PROGRESS": .running, "SUCCEEDED": .succeeded,
+                                             "FAILED": .failed, "CANCELED": .canceled, "EXPIRED": .expired]
+
     func snapshot(_ handle: GenTaskHandle, _ json: JSONValue) -> GenTaskSnapshot {
         let status = json["status"]?.stringValue ?? ""
-        let state: GenState
-        switch status {
-        case "PENDING": state = .queued
-        case "IN_PROGRESS": state = .running
-        case "SUCCEEDED": state = .succeeded
-        case "FAILED": state = .failed
-        case "CANCELED": state = .canceled
-        case "EXPIRED": state = .expired
-        default: state = .unknown
-        }
+        let state = MeshyProvider.states[status] ?? .unknown
         var artifacts: [GenArtifact] = []
         for (format, value) in json["model_urls"]?.objectValue ?? [] {
             if let url = value.nonEmptyString { artifacts.append(GenArtifact(role: format == "glb" ? "model" : "model.\(format)", url: url, format: format)) }

@@ -99,18 +99,13 @@ public struct TripoProvider: GenerationProvider {
         return data["balance"]?.looseDouble ?? 0
     }
 
+    /// Status strings in neutral terms (generation-apis.md §5); `unknown` and anything new are polled on, with a cap.
+    static let states: [String: GenState] = ["queued": .queued, "running": .running, "success": .succeeded, "failed": .failed,
+                                             "banned": .failed, "cancelled": .canceled, "expired": .expired]
+
     func snapshot(_ handle: GenTaskHandle, _ data: JSONValue, trace: String?) -> GenTaskSnapshot {
         let status = data["status"]?.stringValue ?? ""
-        let state: GenState
-        switch status {
-        case "queued": state = .queued
-        case "running": state = .running
-        case "success": state = .succeeded
-        case "failed", "banned": state = .failed
-        case "cancelled": state = .canceled
-        case "expired": state = .expired
-        default: state = .unknown
-        }
+        let state = TripoProvider.states[status] ?? .unknown
         var artifacts: [GenArtifact] = []
         if let output = data["output"]?.objectValue {
             for (key, value) in output {

@@ -139,8 +139,11 @@ import PolyforgeMesh
         #expect(h.emulator.counters().tasksCreated == 1)
     }
 
-    @Test func lostReplyToAMeshyRefineIsReconciledToo() async throws {
-        let h = try harness([EmulatorFault(kind: "commit_no_reply", provider: "meshy", route: "submit", skip: 1, times: 1, params: ["hang_seconds": 3])])
+    @Test(arguments: [20.0, 1.0])
+    func lostReplyToAMeshyRefineIsReconciledToo(timeScale: Double) async throws {
+        let h = try harness([EmulatorFault(kind: "commit_no_reply", provider: "meshy", route: "submit", skip: 1, times: 1, params: ["hang_seconds": 3])]) {
+            $0.timeScale = timeScale; $0.queueSeconds = 0.2; $0.runSeconds = 0.5
+        }
         let r = try await h.run("meshy", [job("a", "a brass lamp", texture: true)], timeout: 0.5)
         #expect(r.first?.outcome == .succeeded, "\(String(describing: r.first?.error))")
         #expect(r.first?.taskIDs.count == 2)

@@ -18,23 +18,12 @@ import PolyforgeMesh
         return try Emulator(scenario: s, port: 0)
     }
 
+    /// Runs polyforge with no provider keys from this machine's environment, only the ones given.
     func run(_ args: [String], env: [String: String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        for k in ["TRIPO_API_KEY", "MESHY_API_KEY", "THREEDAISTUDIO_API_KEY", "POLYFORGE_CREDENTIALS"] { environment[k] = nil }
-        environment["HOME"] = NSTemporaryDirectory()
+        var environment: [String: String?] = ["TRIPO_API_KEY": nil, "MESHY_API_KEY": nil, "THREEDAISTUDIO_API_KEY": nil,
+                                              "POLYFORGE_CREDENTIALS": nil, "HOME": NSTemporaryDirectory()]
         for (k, v) in env { environment[k] = v }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return try CLI.run(args, environment: environment)
     }
 
     @Test func singlePromptWritesModelMetadataAndJSON() throws {
