@@ -65,6 +65,9 @@ public final class GenerationRunner: @unchecked Sendable {
     private let lock = NSLockLite()
     /// Task ids some job of this folder owns: reconciliation never hands one to a second job.
     private var claimedTaskIDs: Set<String> = []
+    /// Submits of this process whose reply has not come back yet, by request body: a reconciliation waits for
+    /// identical ones to settle first, so it cannot take a task another job is about to be told is its own.
+    private var submitsInFlight: [String: Int] = [:]
     private var finishedCount = 0
     private var totalCount = 0
     /// Called after every job ends (progress display).
@@ -211,11 +214,18 @@ public final class GenerationRunner: @unchecked Sendable {
             try? await self.journalAppend(.object([("event", "not_sent"), ("job", .string(name)), ("step", .number(Double(step))),
                                                    ("t", .number(wallClockSeconds())), ("reason", error.json)]))
         })
+        let bodyKey = wire.path + " " + JSONWriter.string(wire.body)
+        lock.withLock { submitsInFlight[bodyKey, default: 0] += 1 }
         do {
-            let handle = try await provider.submit(path: wire.path, body: wire.body, hooks: hooks)
+            let sent: Result<GenTaskHandle, GenError>
+            do throws(GenError) { sent = .success(try await provider.submit(path: wire.path, body: wire.body, hooks: hooks)) } catch { sent = .failure(error) }
+            let handle = try sent.get()
             try await recordSubmitted(context, step: step, handle: handle, via: "submit")
+            lock.withLock { submitsInFlight[bodyKey, default: 1] -= 1 }
             return handle
         } catch let error where error.kind == .outcomeUnknown {
+            lock.withLock { submitsInFlight[bodyKey, default: 1] -= 1 }
+            await waitForIdenticalSubmits(bodyKey)
             log.info("\(context.name): \(error.message); reconciling instead of resending")
             try await sleepSeconds(options.reconcileDelay)
             let intent = StepIntent(path: wire.path, body: elideDataURIs(wire.body), time: lastIntent.get())
@@ -224,11 +234,19 @@ public final class GenerationRunner: @unchecked Sendable {
             if !again { return try await submit(context, step: step, request: request, again: true) }
             throw GenError(.transient, "two submits in a row lost their replies without creating a task; `--resume` tries again")
         } catch {
+            lock.withLock { submitsInFlight[bodyKey, default: 1] -= 1 }
             // The provider refused, or nothing reached it: no task exists, so a later run may send this step again.
             try await journalAppend(.object([("event", "not_sent"), ("job", .string(context.name)), ("step", .number(Double(step))),
                                              ("t", .number(wallClockSeconds())), ("reason", error.json)]))
             context.clearWire(step: step)
             throw error
+        }
+    }
+
+    private func waitForIdenticalSubmits(_ bodyKey: String) async {
+        let deadline = monotonicSeconds() + 2 * provider.session.http.requestTimeout
+        while lock.withLock({ (submitsInFlight[bodyKey] ?? 0) > 0 }) && monotonicSeconds() < deadline {
+            try? await Task.sleep(nanoseconds: 20_000_000)
         }
     }
 
