@@ -10,12 +10,12 @@ enum FaultEffects {
         let shape = context.route.provider
         switch kind {
         case .httpError:
-            let status = Int(fault.param("status", default: 500))
+            let status = Int(min(max(fault.param("status", default: 500), 400), 599))
             return .response(fault.html ? ProviderErrors.htmlErrorPage(status: status) : ProviderErrors.serverError(shape, status: status))
         case .rateLimited:
-            return .response(ProviderErrors.rateLimited(shape, retryAfter: fault.params["retry_after"].map { Int($0) }))
+            return .response(ProviderErrors.rateLimited(shape, retryAfter: fault.params["retry_after"].map { Int(min(max($0, 0), 1e12)) }))
         case .concurrencyFull:
-            return .response(ProviderErrors.concurrencyFull(shape, retryAfter: Int(fault.param("retry_after", default: 1))))
+            return .response(ProviderErrors.concurrencyFull(shape, retryAfter: Int(min(max(fault.param("retry_after", default: 1), 0), 1e12))))
         case .insufficientCredits:
             return .response(ProviderErrors.insufficientCredits(shape))
         case .reset:

@@ -1,11 +1,11 @@
 import PolyforgeMesh
 
 extension JSONValue {
-    /// Numbers that providers sometimes send as strings or floats ("42", 42.0).
+    /// Numbers that providers sometimes send as strings or floats ("42", 42.0); nil outside ±9e15 (a hostile
+    /// 1e300 must not trap the conversion).
     var looseInt: Int? {
-        if let d = doubleValue, d.isFinite { return Int(d) }
-        if let s = stringValue { return Int(s) ?? Double(s).flatMap { $0.isFinite ? Int($0) : nil } }
-        return nil
+        guard let d = doubleValue ?? stringValue.flatMap({ Double($0) }), d.isFinite, abs(d) < 9.0e15 else { return nil }
+        return Int(d)
     }
     var looseDouble: Double? {
         if let d = doubleValue { return d }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PolyforgeEmulator
 import PolyforgeFormats
-import PolyforgeGenerate
+@testable import PolyforgeGenerate
 import PolyforgeMesh
 
 @Suite struct JournalResumeTests {
@@ -128,6 +128,42 @@ import PolyforgeMesh
         #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Array(String(repeating: "a", count: 1000).utf8)
         #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    /// Hostile or odd status bodies end in a snapshot or an error, never a trap: huge numbers, wrong types, deep junk.
+    @Test(arguments: ["tripo", "meshy", "3daistudio"])
+    func hostileStatusBodiesNeverTrap(provider: String) async throws {
+        let h = try GenerateHarness()
+        let p = try h.provider(provider)
+        let bodies = [
+            #"{"code":0,"data":{"status":"running","progress":1e300,"running_left_time":-1e308,"queuing_num":"9e99","output":{"model":7}}}"#,
+            #"{"status":"IN_PROGRESS","progress":"1e300","preceding_tasks":1e300,"model_urls":[1,2],"texture_urls":"x","consumed_credits":"NaN"}"#,
+            #"{"status":[],"progress":{},"results":[{"asset_url":5},{"asset":"http://x/y.glb","thumbnail":null}],"failure_reason":1}"#,
+            #"{"code":1e300,"message":null}"#, "[]", "null", "7",
+        ]
+        var seed: UInt64 = 42
+        var mutated: [[UInt8]] = bodies.map { Array($0.utf8) }
+        for body in bodies {
+            for _ in 0..<40 {
+                var b = Array(body.utf8)
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                let i = Int(seed >> 33) % b.count
+                b[i] = UInt8(truncatingIfNeeded: seed >> 13)
+                mutated.append(b)
+            }
+        }
+        for bytes in mutated {
+            let response = HTTPResponse(status: 200, headers: [], body: bytes)
+            let handle = GenTaskHandle(provider: provider, taskID: "t", endpoint: "v2/text-to-3d")
+            if let json = try? JSONParser.parse(bytes) {
+                switch p {
+                case let t as TripoProvider: _ = t.decodeEnvelope(response).map { t.snapshot(handle, $0, trace: nil) }
+                case let m as MeshyProvider: _ = m.snapshot(handle, json)
+                case let a as AIStudioProvider: _ = a.snapshot(handle, json)
+                default: break
+                }
+            }
+        }
     }
 
     @Test func backoffGrowsAndHonoursRetryAfter() {
