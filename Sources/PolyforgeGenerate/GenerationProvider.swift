@@ -1,3 +1,4 @@
+import PolyforgeFormats
 import PolyforgeMesh
 
 /// One generation service. Implementations: TripoProvider, MeshyProvider, AIStudioProvider.
