@@ -65,7 +65,7 @@ final class ArtifactStore: @unchecked Sendable {
         var stl: [UInt8]
     }
 
-    private let lock = EmulatorLock()
+    private let lock = Lock()
     private var cache: [MeshKind: Artifacts] = [:]
 
     /// Builds every kind now, so no request ever pays for it (called before the server accepts connections).

@@ -3,7 +3,7 @@ import PolyforgeMesh
 /// Everything the emulator remembers, behind one lock. Route handlers run with the lock held and only compute;
 /// the server writes to sockets (and sleeps) after the lock is released. Streams take it briefly per tick.
 final class EmulatorState: @unchecked Sendable {
-    let lock = EmulatorLock()
+    let lock = Lock()
 
     // Guarded by `lock`:
     private(set) var scenario: EmulatorScenario

@@ -1,3 +1,4 @@
+import PolyforgeMesh
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +24,7 @@ final class HTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let handler: Handler
     private let threads = ThreadGroup()
-    private let lock = EmulatorLock()
+    private let lock = Lock()
     private var openConnections: Set<Int32> = []
     private var started = false
     private var stopped = false

@@ -1,3 +1,4 @@
+import PolyforgeMesh
 /// The kind of request, as fault rules name it (`route` in a fault) and as counters name it after the provider.
 enum RouteClass: String, Sendable {
     case submit, status, list, stream, cancel, balance, upload, download, admin, unmatched

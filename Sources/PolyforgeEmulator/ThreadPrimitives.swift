@@ -4,28 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// A pthread mutex on the heap, so its address never moves (a mutex must not be copied or relocated).
-final class EmulatorLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
-}
-
 /// A flag that, once raised, wakes every thread sleeping on it: hangs, slow downloads and SSE streams sleep
 /// here instead of in `usleep`, so `stop()` does not wait out a 30-second hang.
 final class StopSignal: @unchecked Sendable {
@@ -165,18 +143,4 @@ private func startDetachedThread(_ body: @escaping () -> Void) -> Bool {
         return false
     }
     return true
-}
-
-/// Seconds on the monotonic clock (for the virtual clock, rate windows and log times).
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
-/// Seconds since the Unix epoch on the wall clock (where the virtual clock starts).
-func wallClockSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

@@ -1,3 +1,4 @@
+import PolyforgeMesh
 /// The emulator's notion of now: virtual = offset + real elapsed × scale, in Unix epoch seconds.
 ///
 /// It starts at the wall clock, so timestamps (create_time, created_at, Expires) look real. Changing the scale

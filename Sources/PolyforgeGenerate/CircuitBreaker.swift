@@ -1,3 +1,4 @@
+import PolyforgeMesh
 /// A circuit breaker per provider. After `failureThreshold` consecutive transient failures it opens: calls fail at
 /// once for `cooldown` seconds instead of piling onto a sick service. Then one probe is let through (half-open); its
 /// success closes the circuit, its failure opens it again. Every transition is logged as an alert line.
@@ -7,7 +8,7 @@ public final class CircuitBreaker: @unchecked Sendable {
     public let provider: String
     public let failureThreshold: Int
     public let cooldown: Double
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var state = State.closed
     private var consecutiveFailures = 0
     private var openedAt = 0.0

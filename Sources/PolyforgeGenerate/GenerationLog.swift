@@ -1,9 +1,10 @@
+import PolyforgeMesh
 import Glibc
 
 /// Where progress and alert lines go. Every line passes through the redactor first.
 public final class GenerationLog: @unchecked Sendable {
     public let redactor: Redactor
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private let sink: @Sendable (String) -> Void
     private var fileDescriptor: Int32 = -1
     public var verbose: Bool

@@ -62,7 +62,7 @@ public final class GenerationRunner: @unchecked Sendable {
     let runInfo: JSONValue
     /// Set for providers whose rate limit calls for one poller serving every task (3D AI Studio).
     let sharedPoller: SharedPoller?
-    private let lock = NSLockLite()
+    private let lock = Lock()
     /// Task ids some job of this folder owns: reconciliation never hands one to a second job.
     private var claimedTaskIDs: Set<String> = []
     /// Submits of this process whose reply has not come back yet, by request body: a reconciliation waits for
@@ -413,7 +413,7 @@ public final class GenerationRunner: @unchecked Sendable {
 }
 
 final class IntentClock: @unchecked Sendable {
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var time = wallClockSeconds()
     func set(_ t: Double) { lock.withLock { time = t } }
     func get() -> Double { lock.withLock { time } }

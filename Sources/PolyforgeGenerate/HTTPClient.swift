@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Glibc
+import PolyforgeMesh
 
 /// One HTTP request as the providers build it. Bodies are bytes; multipart parts are for uploads.
 public struct HTTPRequest: Sendable {
@@ -168,7 +169,7 @@ public final class HTTPClient: @unchecked Sendable {
     /// A download aborts when it moves fewer than 1 byte/s for this long (downloads have no total limit).
     public let stallTimeout: Double
     public let userAgent: String
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var idleHandles: [UnsafeMutableRawPointer] = []
     /// Serial queues get a thread of their own when busy (a concurrent queue would be capped at the core count,
     /// and two stalled transfers would hold up every other request on a 2-core machine).
@@ -338,16 +339,6 @@ public final class HTTPClient: @unchecked Sendable {
         if let q = url.firstIndex(of: "?") { return String(url[..<q]) + "?…" }
         return url
     }
-}
-
-/// A pthread mutex without Foundation.
-final class NSLockLite: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func lock() { pthread_mutex_lock(&mutex) }
-    func unlock() { pthread_mutex_unlock(&mutex) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T { lock(); defer { unlock() }; return try body() }
 }
 
 extension String {

@@ -96,7 +96,7 @@ struct JournalState: Sendable {
 final class JobContext: @unchecked Sendable {
     let record: JobRecord
     var name: String { record.name }
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var steps: [Int: StepRecord]
     private var wires: [Int: (String, JSONValue, Double)] = [:]
     private(set) var downloads: [SavedDownload] = []

@@ -218,7 +218,7 @@ public struct MeshyProvider: GenerationProvider {
 
 /// Hands the last streamed snapshot from the transfer thread back to the caller.
 final class SnapshotBox: @unchecked Sendable {
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var value: GenTaskSnapshot?
     func set(_ v: GenTaskSnapshot) { lock.withLock { value = v } }
     func get() -> GenTaskSnapshot? { lock.withLock { value } }

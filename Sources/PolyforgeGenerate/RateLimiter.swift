@@ -1,10 +1,10 @@
-import Glibc
+import PolyforgeMesh
 
 /// Spaces requests at most `rate` per second, first come first served. Callers reserve the next free slot under a
 /// lock, then sleep until it outside the lock, so a burst of callers queues in order without holding anything.
 public final class RateLimiter: @unchecked Sendable {
     public let requestsPerSecond: Double
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var nextSlot = 0.0
     /// Bursts up to this many requests pass without spacing (token-bucket capacity).
     private let burst: Double
@@ -35,16 +35,4 @@ public final class RateLimiter: @unchecked Sendable {
         let wait = reserve()
         if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
     }
-}
-
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-public func wallClockSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

@@ -1,6 +1,7 @@
+import PolyforgeMesh
 /// Removes API keys from every line, metadata file and error message before it leaves the process.
 public final class Redactor: @unchecked Sendable {
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var secrets: [String] = []
 
     public init(secrets: [String] = []) { for s in secrets { add(s) } }

@@ -1,3 +1,4 @@
+import PolyforgeMesh
 /// One poller for every task of a provider whose rate limit is tiny (3D AI Studio: 3 requests per minute).
 /// Tasks register and wait; a single loop reads one status at a time, the task that has waited longest first, so
 /// polls never pile up in the rate limiter ahead of new submits, and N tasks cost one request per interval, not N.
@@ -13,7 +14,7 @@ final class SharedPoller: @unchecked Sendable {
     private let provider: any GenerationProvider
     private let interval: Double
     private let maxUnknownPolls: Int
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var waiters: [String: Waiter] = [:]
     private var running = false
 

@@ -8,9 +8,9 @@ import PolyforgeMesh
 public final class TaskJournal: @unchecked Sendable {
     public let path: String
     private let fd: Int32
-    private let lock = NSLockLite()
+    private let lock = Lock()
     /// Group commit: one fsync covers every line written before it, so concurrent jobs share fsyncs.
-    private let syncLock = NSLockLite()
+    private let syncLock = Lock()
     private var linesWritten = 0
     private var linesSynced = 0
     private let redactor: Redactor

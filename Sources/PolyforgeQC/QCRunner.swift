@@ -62,32 +62,21 @@ public struct QCRunner: Sendable {
     }
 
     /// Monotonic seconds, for timing runs.
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    public static func now() -> Double { monotonicSeconds() }
 }
 
 /// A lock-protected counter shared by the worker threads.
 final class Counter: @unchecked Sendable {
     private var value = 0
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
-    func increment() -> Int {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
-        value += 1
-        return value
-    }
+    private let lock = Lock()
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
 
 final class ResultSlots: @unchecked Sendable {
     private var slots: [QCAssetReport?]
-    private var lock = pthread_mutex_t()
-    init(count: Int) { slots = Array(repeating: nil, count: count); pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
-    func set(_ i: Int, _ r: QCAssetReport) { pthread_mutex_lock(&lock); slots[i] = r; pthread_mutex_unlock(&lock) }
+    private let lock = Lock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: QCAssetReport) { lock.withLock { slots[i] = r } }
     var values: [QCAssetReport] { slots.map { $0! } }
 }
 

@@ -264,11 +264,7 @@ struct ThumbCommand: ParsableCommand {
 
 /// Monotonic wall-clock time in milliseconds.
 enum Stopwatch {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
-    }
+    static func now() -> Double { monotonicSeconds() * 1000 }
 
     static func milliseconds(since start: Double) -> Double { now() - start }
 }
