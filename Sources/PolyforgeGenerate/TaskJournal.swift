@@ -22,7 +22,13 @@ public final class TaskJournal: @unchecked Sendable {
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw GenError(.local, "cannot open journal \(path): \(String(cString: strerror(errno)))") }
         // One process per output folder: two runners on one journal could each submit the same job.
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        // A holder that is just finishing (its last reference dropped on another thread) gets a second to let go.
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        for _ in 0..<50 where !locked {
+            usleep(20_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        if !locked {
             throw GenError(.local, "\(path) is in use by another polyforge generate (a run or --resume on the same folder); wait for it to end")
         }
         // A torn line from a killed run must not glue itself to the next record.
