@@ -23,6 +23,8 @@ public protocol GenerationProvider: Sendable {
     func reconcile(path: String, body: JSONValue, jobPrompt: String?, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation
     /// The artifact whose absence makes a success a failure.
     func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact?
+    /// The next task a job needs after `snapshot` succeeded as step `step`, or nil when the job is complete.
+    func followUp(after snapshot: GenTaskSnapshot, original: GenRequest, step: Int) -> GenRequest?
 }
 
 extension GenerationProvider {
@@ -34,6 +36,7 @@ extension GenerationProvider {
     public func reconcile(path: String, body: JSONValue, jobPrompt: String?, submittedAfter: Double, excluding: Set<String>) async throws(GenError) -> Reconciliation {
         .cannotTell("\(name) has no task list to check")
     }
+    public func followUp(after snapshot: GenTaskSnapshot, original: GenRequest, step: Int) -> GenRequest? { nil }
     public func primaryArtifact(in artifacts: [GenArtifact]) -> GenArtifact? {
         for role in ["pbr_model", "model", "base_model"] { if let a = artifacts.first(where: { $0.role == role }) { return a } }
         return nil

@@ -179,7 +179,7 @@ public final class GenerationRunner: @unchecked Sendable {
             guard terminal.state == .succeeded else {
                 throw terminal.error ?? GenError(.taskFailed, "task ended \(terminal.state.rawValue) (\(terminal.providerStatus))")
             }
-            if let next = followUp(after: terminal, original: context.record.request, step: step) {
+            if let next = provider.followUp(after: terminal, original: context.record.request, step: step) {
                 request = next
                 step += 1
                 continue
@@ -189,13 +189,6 @@ public final class GenerationRunner: @unchecked Sendable {
         }
         guard let final else { throw GenError(.local, "no final snapshot") }
         return try await collect(context, final)
-    }
-
-    /// Meshy's text-to-3d preview is untextured: a textured result is a second, refine task on the preview.
-    func followUp(after snapshot: GenTaskSnapshot, original: GenRequest, step: Int) -> GenRequest? {
-        guard provider.name == "meshy", step == 0, original.taskType == "text_to_model",
-              original.texture == true || original.pbr == true else { return nil }
-        return GenRequest(taskType: "refine", pbr: original.pbr, modelVersion: original.modelVersion, sourceTaskID: snapshot.handle.taskID)
     }
 
     private func submit(_ context: JobContext, step: Int, request: GenRequest, again: Bool = false) async throws(GenError) -> GenTaskHandle {

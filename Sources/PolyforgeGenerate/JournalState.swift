@@ -116,7 +116,6 @@ final class JobContext: @unchecked Sendable {
         }
     }
 
-    var stepHandles: [Int: GenTaskHandle] { lock.withLock { steps.compactMapValues(\.handle) } }
     var taskIDs: [String] { lock.withLock { steps.keys.sorted().compactMap { steps[$0]?.handle?.taskID } } }
 
     func addWire(step: Int, path: String, body: JSONValue, at time: Double) { lock.withLock { wires[step] = (path, body, time) } }

@@ -62,6 +62,12 @@ public struct MeshyProvider: GenerationProvider {
         return ("/openapi/\(family)", body)
     }
 
+    /// The text-to-3d preview is untextured: a textured result is a second, refine task on the preview.
+    public func followUp(after snapshot: GenTaskSnapshot, original: GenRequest, step: Int) -> GenRequest? {
+        guard step == 0, original.taskType == "text_to_model", original.texture == true || original.pbr == true else { return nil }
+        return GenRequest(taskType: "refine", pbr: original.pbr, modelVersion: original.modelVersion, sourceTaskID: snapshot.handle.taskID)
+    }
+
     public func submit(path: String, body: JSONValue, hooks: SubmitHooks) async throws(GenError) -> GenTaskHandle {
         let json = try await session.call("submit", session.request("POST", path, json: body), kind: .submit, hooks: hooks, decode: decodeReply)
         guard let id = json["result"]?.nonEmptyString else { throw GenError(.outcomeUnknown, "Meshy accepted the task but sent no result id") }

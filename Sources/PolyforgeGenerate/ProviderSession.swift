@@ -2,7 +2,8 @@ import CCurl
 import PolyforgeMesh
 
 /// What the runner journals around each submit attempt: the intent right before the request goes out, and a
-/// "not sent" line when the provider plainly refused it (so a kill while waiting to retry is not "outcome unknown").
+/// "not sent" line when the provider plainly refused it and a retry is coming (so a kill while waiting to retry is
+/// not "outcome unknown"; a refusal that ends the call is journaled by the runner).
 public struct SubmitHooks: Sendable {
     public var beforeSend: @Sendable () async throws(GenError) -> Void
     public var refused: @Sendable (GenError) async -> Void
@@ -104,13 +105,14 @@ public final class ProviderSession: @unchecked Sendable {
                 }
                 failure = error
             }
-            // Reaching here, a submit was refused outright (transport "may have been sent" cases threw above).
-            if let hooks { await hooks.refused(failure) }
             guard failure.isRetryable, attempt + 1 < backoff.maxAttempts else { throw failure }
             if let after = failure.retryAfter, after > backoff.longestRetryAfter {
                 failure.message += " (Retry-After \(Int(min(after, 1e9))) s is longer than \(Int(backoff.longestRetryAfter)) s: pausing this job)"
                 throw failure
             }
+            // A submit refused outright is about to wait for its retry ("may have been sent" cases threw above).
+            // A failure that ends the call is journaled once, by the caller.
+            if let hooks { await hooks.refused(failure) }
             let wait = backoff.delay(attempt: attempt, retryAfter: failure.retryAfter)
             log.debug("\(provider) \(route): \(failure); retry \(attempt + 1) in \(formatSeconds(wait))")
             attempt += 1
