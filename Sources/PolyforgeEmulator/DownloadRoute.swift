@@ -1,3 +1,4 @@
+import PolyforgeMesh
 /// Artifact storage: `GET /_files/<task id>/<name>?Expires=…&sig=…`, S3-like. Unknown file → 404; bad signature
 /// or past its expiry (virtual time) → 403 XML; `Range: bytes=N-` (or N-M) → 206.
 enum DownloadRoute {
@@ -73,10 +74,10 @@ enum DownloadRoute {
 
     /// One `bytes=N-`, `bytes=N-M` or `bytes=-S` range; several ranges or another unit are served whole.
     static func parseRange(_ header: String, length: Int) -> RangeRequest {
-        let value = header.trimmingSpaces()
+        let value = header.trimming(" \t")
         guard value.lowercased().hasPrefix("bytes="), !value.contains(",") else { return .whole }
         let spec = value.dropFirst("bytes=".count)
-        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimming(" \t") }
         guard bounds.count == 2 else { return .whole }
         if bounds[0].isEmpty {
             guard let suffix = Int(bounds[1]), suffix > 0 else { return .whole }

@@ -23,7 +23,7 @@ struct HTTPRequest: Sendable {
         guard let value = header("Authorization") else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces()
+        let token = parts[1].trimming(" \t")
         return token.isEmpty ? nil : token
     }
 
@@ -135,18 +135,6 @@ final class ResponseStream: @unchecked Sendable {
     func pause(seconds: Double) -> Bool { stop.sleep(seconds: seconds) }
 }
 
-extension Substring {
-    func trimmingSpaces() -> String {
-        var view = self[...]
-        while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
-        while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
-        return String(view)
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String { self[...].trimmingSpaces() }
-}
 
 /// Reason phrases for the status codes the emulator sends.
 func reasonPhrase(_ status: Int) -> String {

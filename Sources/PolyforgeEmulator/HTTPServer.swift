@@ -351,7 +351,7 @@ enum RequestParser {
                       !text[..<colon].contains(" ") else {
                     return .malformed(status: 400, message: "malformed header line")
                 }
-                headers.append((String(text[..<colon]), text[text.index(after: colon)...].trimmingSpaces()))
+                headers.append((String(text[..<colon]), text[text.index(after: colon)...].trimming(" \t")))
                 if headers.count > 200 { return .malformed(status: 431, message: "too many header fields") }
             }
         }
@@ -360,7 +360,7 @@ enum RequestParser {
         var request = HTTPRequest(method: method, target: target, path: path, query: query, version: version,
                                   headers: headers, body: [])
         let connectionTokens = (request.header("Connection") ?? "").lowercased()
-            .split(separator: ",").map { $0.trimmingSpaces() }
+            .split(separator: ",").map { $0.trimming(" \t") }
         let keepAlive = version == "HTTP/1.1" ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
 
         let transferEncoding = request.header("Transfer-Encoding")?.lowercased()
@@ -368,7 +368,7 @@ enum RequestParser {
         let expectsContinue = request.header("Expect")?.lowercased() == "100-continue" && version == "HTTP/1.1"
 
         if let transferEncoding {
-            guard transferEncoding.split(separator: ",").last.map({ $0.trimmingSpaces() }) == "chunked" else {
+            guard transferEncoding.split(separator: ",").last.map({ $0.trimming(" \t") }) == "chunked" else {
                 return .malformed(status: 400, message: "unsupported Transfer-Encoding")
             }
             if expectsContinue { sendContinue() }
@@ -378,7 +378,7 @@ enum RequestParser {
             }
         } else if let contentLength {
             // Several Content-Length fields are fine only when they agree (RFC 9112 §6.3).
-            let values = Set(contentLength.split(separator: ",").map { $0.trimmingSpaces() })
+            let values = Set(contentLength.split(separator: ",").map { $0.trimming(" \t") })
             guard values.count == 1, let text = values.first, !text.isEmpty, text.count <= 12,
                   text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(text) else {
                 return .malformed(status: 400, message: "invalid Content-Length")
@@ -401,7 +401,7 @@ enum RequestParser {
             guard case .line(let sizeLine) = reader.readLine(limit: 1024) else {
                 return .failure(Failure(result: .malformed(status: 400, message: "malformed chunk size")))
             }
-            let sizeText = String(decoding: sizeLine.prefix(while: { $0 != UInt8(ascii: ";") }), as: UTF8.self).trimmingSpaces()
+            let sizeText = String(decoding: sizeLine.prefix(while: { $0 != UInt8(ascii: ";") }), as: UTF8.self).trimming(" \t")
             guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
                 return .failure(Failure(result: .malformed(status: 400, message: "malformed chunk size")))
             }

@@ -268,7 +268,7 @@ enum MeshyRoutes {
             return ProviderErrors.meshy(400, "page_size must be between 1 and 50")
         }
         // "+created_at" arrives as " created_at" when the client did not percent-encode the plus.
-        let sort = (query["sort_by"] ?? "-created_at").trimmingSpaces()
+        let sort = (query["sort_by"] ?? "-created_at").trimming(" \t")
         guard ["-created_at", "+created_at", "created_at"].contains(sort) else {
             return ProviderErrors.meshy(400, "sort_by must be +created_at or -created_at")
         }

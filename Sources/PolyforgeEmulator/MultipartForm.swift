@@ -1,3 +1,4 @@
+import PolyforgeMesh
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,8 +21,8 @@ struct MultipartForm {
         var boundary: String?
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0].trimmingSpaces().lowercased() == "boundary" {
-                var value = pair[1].trimmingSpaces()
+            if pair.count == 2, pair[0].trimming(" \t").lowercased() == "boundary" {
+                var value = pair[1].trimming(" \t")
                 if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
                 boundary = value
             }
@@ -58,8 +59,8 @@ struct MultipartForm {
     private static func parameter(_ name: String, in line: Substring) -> String? {
         for piece in line.split(separator: ";").dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingSpaces().lowercased() == name else { continue }
-            var value = pair[1].trimmingSpaces()
+            guard pair.count == 2, pair[0].trimming(" \t").lowercased() == name else { continue }
+            var value = pair[1].trimming(" \t")
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             return value
         }

@@ -1,3 +1,5 @@
+import PolyforgeMesh
+
 /// Exponential backoff with jitter. The wait before attempt n (0-based) is base·2ⁿ capped at `maxDelay`, then
 /// scaled by a random factor in [0.5, 1] ("equal jitter") so that many clients hit by one outage do not retry in step.
 public struct Backoff: Sendable {
@@ -21,10 +23,6 @@ public struct Backoff: Sendable {
 
 /// Parses `Retry-After` given in seconds (the form every provider here uses); anything else is ignored.
 func parseRetryAfter(_ value: String?) -> Double? {
-    guard let value = value?.trimmingCharacters(in: " "), let seconds = Double(value), seconds.isFinite else { return nil }
+    guard let value = value?.trimming(" "), let seconds = Double(value), seconds.isFinite else { return nil }
     return max(0, seconds)
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String { Substring(self).trimmingCharacters(in: set) }
 }

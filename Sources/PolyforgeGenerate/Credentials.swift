@@ -1,3 +1,4 @@
+import PolyforgeMesh
 import Glibc
 
 /// API keys come from the environment (`TRIPO_API_KEY`, `MESHY_API_KEY`, `THREEDAISTUDIO_API_KEY`) or from a
@@ -35,11 +36,11 @@ public enum Credentials {
         guard st.st_uid == getuid() else { throw GenError(.auth, "credentials file \(path) belongs to another user") }
         guard let bytes = readWholeFile(path) else { throw GenError(.auth, "cannot read credentials file \(path)") }
         for (n, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: " \t\r")
+            let line = raw.trimming(" \t\r")
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else { throw GenError(.auth, "\(path):\(n + 1): expected NAME=value") }
-            let name = Substring(line[..<eq]).trimmingCharacters(in: " \t")
-            var value = Substring(line[line.index(after: eq)...]).trimmingCharacters(in: " \t")
+            let name = Substring(line[..<eq]).trimming(" \t")
+            var value = Substring(line[line.index(after: eq)...]).trimming(" \t")
             if value.count >= 2, value.hasPrefix("\"") && value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
             if name == variable && !value.isEmpty { return value }
         }

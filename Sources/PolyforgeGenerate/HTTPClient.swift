@@ -98,7 +98,7 @@ private final class TransferSink {
     var stoppedByHandler = false
 
     func takeHeaderLine(_ line: String) {
-        let trimmed = line.trimmingSuffixNewlines()
+        let trimmed = line.trimming("\r\n")
         if trimmed.hasPrefix("HTTP/") {
             // A new status line (after 100 Continue or a redirect) starts a new header block.
             let parts = trimmed.split(separator: " ", maxSplits: 2)
@@ -106,7 +106,7 @@ private final class TransferSink {
             headers.removeAll()
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = trimmed[..<colon].lowercased()
-            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: " \t")
+            let value = trimmed[trimmed.index(after: colon)...].trimming(" \t")
             headers.append((name, value))
         }
     }
@@ -338,23 +338,5 @@ public final class HTTPClient: @unchecked Sendable {
     public static func displayURL(_ url: String) -> String {
         if let q = url.firstIndex(of: "?") { return String(url[..<q]) + "?…" }
         return url
-    }
-}
-
-extension String {
-    func trimmingSuffixNewlines() -> String {
-        // "\r\n" is one Character in Swift, so trim by scalars.
-        var scalars = Substring(self).unicodeScalars
-        while let last = scalars.last, last == "\n" || last == "\r" { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        var s = self
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -107,7 +107,7 @@ public struct MeshyProvider: GenerationProvider {
                         return !snap.state.isTerminal
                     }
                     if line.hasPrefix(":") { return true }            // keep-alive comment
-                    if line.hasPrefix("data:") { data += String(line.dropFirst(5)).trimmingCharacters(in: " ") }
+                    if line.hasPrefix("data:") { data += String(line.dropFirst(5)).trimming(" ") }
                     return true                                        // `event:`, `id:` and the rest are not needed
                 })
             } catch let e as HTTPTransportError { return .failure(e) } catch { return .failure(HTTPTransportError(curlCode: -1, message: "\(error)", url: streamRequest.url)) }

@@ -28,36 +28,3 @@ public final class Redactor: @unchecked Sendable {
         return "[REDACTED]"
     }
 }
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        let t = Array(target.utf8)
-        let u = self.utf8
-        guard t.count <= u.count, let first = t.first else { return nil }
-        var i = u.startIndex
-        while i != u.endIndex {
-            if u[i] == first {
-                var j = i, k = 0
-                while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
-                if k == t.count { return i..<j }
-            }
-            i = u.index(after: i)
-        }
-        return nil
-    }
-}

@@ -10,7 +10,7 @@ public enum QCReportWriter {
     /// One row per asset and failed check (an asset with no failure gets one row with empty check columns).
     public static func csv(_ reports: [QCAssetReport], failOn: QCSeverity) -> String {
         func field(_ s: String) -> String {
-            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingAll("\"", "\"\"") + "\"" : s
+            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
         }
         var lines = ["file,format,bytes,triangles,result,check,severity,value,limit,message"]
         for r in reports {
@@ -106,10 +106,6 @@ public enum QCReportWriter {
 }
 
 extension String {
-    func replacingAll(_ target: String, _ replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-
     init(format3 v: Double) {
         let ms = Int((v * 1000).rounded())
         let frac = String(ms % 1000)

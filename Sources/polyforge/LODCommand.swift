@@ -50,7 +50,7 @@ struct LODCommand: ParsableCommand {
 
     static func parseLevels(_ list: String) throws -> [Float] {
         let values = try list.split(separator: ",").map { part -> Float in
-            guard let v = Float(part.trimmingCharacters(in: " ")), v.isFinite, v > 0, v <= 1 else {
+            guard let v = Float(part.trimming(" ")), v.isFinite, v > 0, v <= 1 else {
                 throw ValidationError("--levels takes fractions above 0 and at most 1, comma-separated, e.g. 1,0.5,0.25,0.125 ('\(part)' is not one).")
             }
             return v

@@ -128,15 +128,6 @@ struct SimplifyCommand: ParsableCommand {
     }
 }
 
-extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = self
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 /// The options `simplify` and `lod` share: what the collapse must keep and how hard it may push.
 struct SimplificationOptions: ParsableArguments {
     @Flag(name: .long, help: "Keep open borders exactly as they are (tiles and parts that must stay sealed).")
@@ -151,7 +142,7 @@ struct SimplificationOptions: ParsableArguments {
     func parsedAttributes() throws -> [SimplifyAttribute] {
         if attributes == "none" || attributes.isEmpty { return [] }
         return try attributes.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: " ")
+            let trimmed = name.trimming(" ")
             guard let a = SimplifyAttribute(rawValue: trimmed) else {
                 throw ValidationError("Unknown attribute '\(trimmed)' in --attributes: use uv, normal, color (comma-separated) or none.")
             }

@@ -59,11 +59,11 @@ struct ThumbCommand: ParsableCommand {
     var json = false
 
     var parsedViews: [CameraView] {
-        views.split(separator: ",").compactMap { CameraView(rawValue: $0.trimmed()) }
+        views.split(separator: ",").compactMap { CameraView(rawValue: $0.trimming(" ")) }
     }
 
     func validate() throws {
-        for name in views.split(separator: ",") where CameraView(rawValue: name.trimmed()) == nil {
+        for name in views.split(separator: ",") where CameraView(rawValue: name.trimming(" ")) == nil {
             throw ValidationError("Unknown view '\(name)': use front, three-quarter, side, top or back, separated by commas.")
         }
         if parsedViews.isEmpty { throw ValidationError("Give at least one view with --views.") }
@@ -273,11 +273,3 @@ extension Double {
     var rounded2: Double { (self * 100).rounded() / 100 }
 }
 
-extension Substring {
-    func trimmed() -> String {
-        var s = self
-        while let f = s.first, f == " " { s = s.dropFirst() }
-        while let l = s.last, l == " " { s = s.dropLast() }
-        return String(s)
-    }
-}
