@@ -8,9 +8,14 @@ public struct Backoff: Sendable {
     public var maxAttempts: Int
     /// A Retry-After longer than this is not slept through inside a batch: the job pauses for `--resume` instead.
     public var longestRetryAfter: Double
+    /// "Too many tasks at once" clears as our own earlier tasks finish (some perhaps from a killed run the client
+    /// no longer counts), so it is waited out for this long rather than for `maxAttempts` tries.
+    public var longestConcurrencyWait: Double
 
-    public init(baseDelay: Double = 1, maxDelay: Double = 30, maxAttempts: Int = 6, longestRetryAfter: Double = 300) {
+    public init(baseDelay: Double = 1, maxDelay: Double = 30, maxAttempts: Int = 6, longestRetryAfter: Double = 300,
+                longestConcurrencyWait: Double = 600) {
         self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.maxAttempts = maxAttempts; self.longestRetryAfter = longestRetryAfter
+        self.longestConcurrencyWait = longestConcurrencyWait
     }
 
     public func delay(attempt: Int, retryAfter: Double? = nil) -> Double {

@@ -52,6 +52,7 @@ public final class ProviderSession: @unchecked Sendable {
     public func call<T>(_ route: String, _ request: HTTPRequest, kind: CallKind, hooks: SubmitHooks? = nil,
                         decode: (HTTPResponse) -> Result<T, GenError>) async throws(GenError) -> T {
         var attempt = 0
+        var concurrencyWaited = 0.0, concurrencyTries = 0
         while true {
             if let wait = breaker.permit() {
                 if attempt >= backoff.maxAttempts { throw GenError(.circuitOpen, "\(provider) circuit open after repeated failures") }
@@ -105,7 +106,11 @@ public final class ProviderSession: @unchecked Sendable {
                 }
                 failure = error
             }
-            guard failure.isRetryable, attempt + 1 < backoff.maxAttempts else { throw failure }
+            if failure.kind == .concurrencyFull {
+                guard concurrencyWaited < backoff.longestConcurrencyWait else { throw failure }
+            } else {
+                guard failure.isRetryable, attempt + 1 < backoff.maxAttempts else { throw failure }
+            }
             if let after = failure.retryAfter, after > backoff.longestRetryAfter {
                 failure.message += " (Retry-After \(Int(min(after, 1e9))) s is longer than \(Int(backoff.longestRetryAfter)) s: pausing this job)"
                 throw failure
@@ -113,9 +118,9 @@ public final class ProviderSession: @unchecked Sendable {
             // A submit refused outright is about to wait for its retry ("may have been sent" cases threw above).
             // A failure that ends the call is journaled once, by the caller.
             if let hooks { await hooks.refused(failure) }
-            let wait = backoff.delay(attempt: attempt, retryAfter: failure.retryAfter)
+            let wait = backoff.delay(attempt: failure.kind == .concurrencyFull ? concurrencyTries : attempt, retryAfter: failure.retryAfter)
             log.debug("\(provider) \(route): \(failure); retry \(attempt + 1) in \(formatSeconds(wait))")
-            attempt += 1
+            if failure.kind == .concurrencyFull { concurrencyWaited += wait; concurrencyTries += 1 } else { attempt += 1 }
             try await sleepSeconds(wait)
         }
     }

@@ -32,6 +32,17 @@ import PolyforgeMesh
         #expect(h.emulator.counters().tasksCreated == 1)
     }
 
+    /// A full queue clears as earlier tasks finish (perhaps a killed run's, which this client does not count):
+    /// it is waited out by time, not given up after the few attempts other errors get.
+    @Test func concurrencyFullIsWaitedOutBeyondTheAttemptLimit() async throws {
+        let h = try harness([EmulatorFault(kind: "concurrency_full", provider: "meshy", route: "submit", times: 12)])
+        let p = try h.provider("meshy", maxAttempts: 3)
+        let r = try await h.runner(p).run([job("a", "a lamp")])
+        #expect(r.first?.outcome == .succeeded, "\(String(describing: r.first?.error))")
+        #expect(h.emulator.counters().faultsFired["concurrency_full"] == 12)
+        #expect(h.emulator.counters().tasksCreated == 1)
+    }
+
     @Test(arguments: ["tripo", "meshy", "3daistudio"])
     func flakyServerErrorsOnStatusAreRetried(provider: String) async throws {
         let h = try harness([EmulatorFault(kind: "http_error", route: "status", times: 3, params: ["status": 503]),
