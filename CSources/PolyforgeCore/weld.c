@@ -1,4 +1,5 @@
 #include "polyforge_core.h"
+#include "core_common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -46,6 +47,41 @@ static int64_t exact_key(float v) {
     return (int64_t)bits;
 }
 
+/* Per-vertex cell hash and near-border mask (bit k: near the low (-1) or high (+1) side along axis k, signs in
+ * `side`), computed in parallel before the sequential insertion pass, which then only probes the table. */
+typedef struct { uint64_t hash; int8_t side[3]; uint8_t finite; } weld_key;
+
+static void weld_keys(const float *positions, size_t vertex_count, size_t position_stride, double cell, double near,
+                      weld_key *keys) {
+    #pragma omp parallel for schedule(static) if (vertex_count > PF_PARALLEL_MIN)
+    for (size_t i = 0; i < vertex_count; ++i) {
+        const float *p = positions + i * position_stride;
+        weld_key *w = &keys[i];
+        w->finite = isfinite(p[0]) && isfinite(p[1]) && isfinite(p[2]);
+        w->side[0] = w->side[1] = w->side[2] = 0;
+        if (!w->finite) { w->hash = 0; continue; }
+        int64_t key[3];
+        if (cell > 0) {
+            for (int k = 0; k < 3; ++k) {
+                double q = (double)p[k] / cell;
+                double f = floor(q);
+                key[k] = (int64_t)f;
+                double frac = q - f;
+                w->side[k] = (int8_t)(frac < near ? -1 : (frac > 1.0 - near ? 1 : 0));
+            }
+        } else {
+            for (int k = 0; k < 3; ++k) key[k] = exact_key(p[k]);
+        }
+        w->hash = hash_cell(key[0], key[1], key[2]);
+    }
+}
+
+static uint64_t neighbour_hash(const float *p, double cell, const int8_t side[3], int n) {
+    int64_t key[3];
+    for (int k = 0; k < 3; ++k) key[k] = (int64_t)floor((double)p[k] / cell) + (((n >> k) & 1) ? side[k] : 0);
+    return hash_cell(key[0], key[1], key[2]);
+}
+
 size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stride, float tolerance,
                const float *attributes, size_t attribute_count, size_t attribute_stride, float attribute_tolerance,
                uint32_t *remap) {
@@ -53,42 +89,50 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
     while (capacity < vertex_count * 2) capacity <<= 1;
     weld_slot *table = (weld_slot *)malloc(capacity * sizeof(weld_slot));
     uint32_t *next = (uint32_t *)malloc((vertex_count ? vertex_count : 1) * sizeof(uint32_t));
-    if (!table || !next) {
+    weld_key *keys = (weld_key *)malloc((vertex_count ? vertex_count : 1) * sizeof(weld_key));
+    if (!table || !next || !keys) {
         free(table);
         free(next);
+        free(keys);
         for (size_t i = 0; i < vertex_count; ++i) remap[i] = (uint32_t)i;
         return vertex_count;
     }
+    #pragma omp parallel for schedule(static) if (capacity > PF_PARALLEL_MIN)
     for (size_t i = 0; i < capacity; ++i) table[i].head = EMPTY;
     const size_t mask = capacity - 1;
-    const double cell = tolerance > 0 ? 8.0 * (double)tolerance : 0.0;
+    /* Wide cells put fewer vertices near a cell's side (each such vertex probes up to 7 more cells): 32 x the
+     * tolerance puts 18% there, 8 x puts 58%. But a cell wider than the typical vertex spacing (estimated as
+     * diagonal / sqrt(n)) holds many vertices, each compared with all the others, so the width never exceeds it
+     * and never drops below 8 x. */
+    double cell = 0.0;
+    if (tolerance > 0) {
+        float lo[3], hi[3];
+        double spacing = 0.0;
+        pf_bounds(positions, vertex_count, position_stride, lo, hi);
+        if (lo[0] <= hi[0]) {
+            double d[3] = {(double)hi[0] - lo[0], (double)hi[1] - lo[1], (double)hi[2] - lo[2]};
+            spacing = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / sqrt((double)vertex_count);
+        }
+        cell = 8.0 * (double)tolerance;
+        if (spacing > cell) cell = spacing < 32.0 * (double)tolerance ? spacing : 32.0 * (double)tolerance;
+    }
     const double near = tolerance > 0 ? (double)tolerance / cell : 0.0; /* border band, in cell units */
+    weld_keys(positions, vertex_count, position_stride, cell, near, keys);
     size_t unique = 0;
 
+    /* The table walk is memory-bound: fetch the slot a few vertices ahead. */
+    enum { AHEAD = 16 };
     for (size_t i = 0; i < vertex_count; ++i) {
+        if (i + AHEAD < vertex_count) __builtin_prefetch(&table[(size_t)(keys[i + AHEAD].hash >> 7) & mask]);
         const float *p = positions + i * position_stride;
+        const weld_key *w = &keys[i];
         remap[i] = (uint32_t)i;
-        if (!(isfinite(p[0]) && isfinite(p[1]) && isfinite(p[2]))) { unique++; continue; }
-        int64_t key[3];
-        int64_t side[3] = {0, 0, 0};
-        if (cell > 0) {
-            for (int k = 0; k < 3; ++k) {
-                double q = (double)p[k] / cell;
-                double f = floor(q);
-                key[k] = (int64_t)f;
-                double frac = q - f;
-                side[k] = frac < near ? -1 : (frac > 1.0 - near ? 1 : 0);
-            }
-        } else {
-            for (int k = 0; k < 3; ++k) key[k] = exact_key(p[k]);
-        }
-        uint64_t own = hash_cell(key[0], key[1], key[2]);
+        if (!w->finite) { unique++; continue; }
         uint32_t best = EMPTY;
         for (int n = 0; n < 8; ++n) {
             /* Neighbour n differs from p's cell along the axes of its set bits; skip axes p is not near. */
-            if (((n & 1) && !side[0]) || ((n & 2) && !side[1]) || ((n & 4) && !side[2])) continue;
-            uint64_t h = n == 0 ? own : hash_cell(key[0] + ((n & 1) ? side[0] : 0), key[1] + ((n & 2) ? side[1] : 0),
-                                                  key[2] + ((n & 4) ? side[2] : 0));
+            if (((n & 1) && !w->side[0]) || ((n & 2) && !w->side[1]) || ((n & 4) && !w->side[2])) continue;
+            uint64_t h = n == 0 ? w->hash : neighbour_hash(p, cell, w->side, n);
             weld_slot *s = find_slot(table, mask, h, 0);
             if (!s) continue;
             for (uint32_t r = s->head; r != EMPTY; r = next[r]) {
@@ -104,13 +148,57 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
             remap[i] = best;
             continue;
         }
-        weld_slot *s = find_slot(table, mask, own, 1);
-        if (s->head == EMPTY) { s->tag = (uint32_t)own; next[i] = EMPTY; }
+        weld_slot *s = find_slot(table, mask, w->hash, 1);
+        if (s->head == EMPTY) { s->tag = (uint32_t)w->hash; next[i] = EMPTY; }
         else next[i] = s->head;
         s->head = (uint32_t)i;
         unique++;
     }
     free(table);
     free(next);
+    free(keys);
+    return unique;
+}
+
+size_t pf_weld_refine(const uint32_t *point_of, size_t vertex_count, const float *attributes, size_t attribute_count,
+                      size_t attribute_stride, float attribute_tolerance, uint32_t *remap) {
+    /* Bucket the vertices by point (a counting sort: point ids are < vertex_count), then within each bucket map
+     * every vertex to the first earlier one whose attributes match. Buckets are independent, so they split over
+     * threads and the result does not depend on how. */
+    uint32_t *start = (uint32_t *)calloc(vertex_count + 1, sizeof(uint32_t));
+    uint32_t *order = (uint32_t *)malloc((vertex_count ? vertex_count : 1) * sizeof(uint32_t));
+    if (!start || !order) {
+        free(start);
+        free(order);
+        for (size_t i = 0; i < vertex_count; ++i) remap[i] = (uint32_t)i;
+        return vertex_count;
+    }
+    for (size_t i = 0; i < vertex_count; ++i) start[point_of[i] < vertex_count ? point_of[i] + 1 : i + 1]++;
+    for (size_t p = 0; p < vertex_count; ++p) start[p + 1] += start[p];
+    /* Filling in index order keeps each bucket sorted by vertex index. */
+    for (size_t i = 0; i < vertex_count; ++i) {
+        uint32_t p = point_of[i] < vertex_count ? point_of[i] : (uint32_t)i;
+        order[start[p]++] = (uint32_t)i;
+    }
+    /* start[p] now ends bucket p, and bucket p begins where bucket p - 1 ends. */
+    size_t unique = 0;
+    #pragma omp parallel for schedule(static) reduction(+:unique) if (vertex_count > PF_PARALLEL_MIN)
+    for (size_t p = 0; p < vertex_count; ++p) {
+        size_t begin = p == 0 ? 0 : start[p - 1], end = start[p];
+        for (size_t a = begin; a < end; ++a) {
+            uint32_t i = order[a];
+            remap[i] = i;
+            for (size_t b = begin; b < a; ++b) {
+                uint32_t r = order[b];
+                if (remap[r] == r && attributes_match(attributes, attribute_count, attribute_stride, attribute_tolerance, i, r)) {
+                    remap[i] = r;
+                    break;
+                }
+            }
+            if (remap[i] == i) unique++;
+        }
+    }
+    free(start);
+    free(order);
     return unique;
 }

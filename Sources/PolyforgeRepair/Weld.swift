@@ -51,26 +51,24 @@ public struct Weld: Sendable {
         var vertexRemap = remap
         var vertices = points
         if keepSeams, let attributes, attributes.components > 0, attributes.data.count >= n * attributes.components {
-            // Snap each vertex to its point, then weld exactly by position and within tolerance by attributes:
-            // the vertex classes then refine the point classes.
-            var snapped = [Float](repeating: 0, count: n * 3)
-            for v in 0..<n {
-                let r = Int(remap[v])
-                snapped[3 * v] = mesh.positions[3 * r]; snapped[3 * v + 1] = mesh.positions[3 * r + 1]; snapped[3 * v + 2] = mesh.positions[3 * r + 2]
-            }
-            vertices = snapped.withUnsafeBufferPointer { p in
+            // The vertex classes refine the point classes: vertices on one point merge when their attributes match.
+            vertices = remap.withUnsafeBufferPointer { p in
                 attributes.data.withUnsafeBufferPointer { a in
                     vertexRemap.withUnsafeMutableBufferPointer { r in
-                        pf_weld(p.baseAddress, n, 3, 0, a.baseAddress, attributes.components, attributes.components, attributeTolerance, r.baseAddress)
+                        pf_weld_refine(p.baseAddress, n, a.baseAddress, attributes.components, attributes.components, attributeTolerance, r.baseAddress)
                     }
                 }
             }
         }
         remap.withUnsafeBufferPointer { r in
             vertexRemap.withUnsafeBufferPointer { vr in
-                for c in 0..<mesh.corners.count {
-                    mesh.corners[c] = r[Int(mesh.corners[c])]
-                    mesh.cornerVertices[c] = vr[Int(mesh.cornerVertices[c])]
+                mesh.corners.withUnsafeMutableBufferPointer { corners in
+                    mesh.cornerVertices.withUnsafeMutableBufferPointer { cornerVertices in
+                        for c in 0..<corners.count {
+                            corners[c] = r[Int(corners[c])]
+                            cornerVertices[c] = vr[Int(cornerVertices[c])]
+                        }
+                    }
                 }
             }
         }

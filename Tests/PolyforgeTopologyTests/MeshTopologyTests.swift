@@ -77,4 +77,61 @@ import PolyforgeTopology
         #expect(pf_weld(p, 4, 3, 0.001, uv, 2, 2, 1e-6, &remap) == 3)
         #expect(remap == [0, 1, 2, 0])
     }
+
+    /// The spatial hash against the definition, brute force: each vertex merges into the first earlier
+    /// representative within tolerance (per axis) whose attributes match. Clusters of near copies straddle cell
+    /// sides; a small tolerance uses wide cells (32 x), a large one narrow cells (8 x), so both paths are covered.
+    @Test(arguments: [Float(1e-4), 0.01])
+    func weldAgreesWithBruteForce(tolerance: Float) {
+        var state: UInt64 = 12345
+        func random() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24)
+        }
+        var positions: [Float] = [], uvs: [Float] = []
+        for _ in 0..<1500 {
+            let base = (random(), random(), random())
+            for copy in 0..<3 {
+                let jitter = { (random() - 0.5) * 3 * tolerance }
+                positions += copy == 0 ? [base.0, base.1, base.2] : [base.0 + jitter(), base.1 + jitter(), base.2 + jitter()]
+                uvs += [random() < 0.5 ? 0 : 1, 0]
+            }
+        }
+        let n = positions.count / 3
+        func reference(_ attributes: [Float]?) -> [UInt32] {
+            var remap = [UInt32](repeating: 0, count: n)
+            var representatives: [Int] = []
+            for i in 0..<n {
+                remap[i] = UInt32(i)
+                for r in representatives where (0..<3).allSatisfy({ abs(positions[3 * r + $0] - positions[3 * i + $0]) <= tolerance }) &&
+                    (attributes.map { $0[2 * r] == $0[2 * i] && $0[2 * r + 1] == $0[2 * i + 1] } ?? true) {
+                    remap[i] = UInt32(r)
+                    break
+                }
+                if remap[i] == UInt32(i) { representatives.append(i) }
+            }
+            return remap
+        }
+        var remap = [UInt32](repeating: 0, count: n)
+        let unique = pf_weld(positions, n, 3, tolerance, nil, 0, 0, 0, &remap)
+        let expected = reference(nil)
+        #expect(remap == expected)
+        #expect(unique == expected.enumerated().filter { $0.offset == Int($0.element) }.count)
+        #expect(unique < n && unique > 1500)  // the case is not trivial: some copies merge, some do not
+
+        // With attributes: the same in one pass, or as a refinement of the point weld (what Weld does).
+        let withUV = reference(uvs)
+        #expect(pf_weld(positions, n, 3, tolerance, uvs, 2, 2, 0, &remap) > unique)
+        #expect(remap == withUV)
+        // The refinement splits each point's vertices; it need not equal the one-pass weld (which may pick a
+        // representative of another point), but it must keep every vertex on its point with matching UVs.
+        let points = expected
+        var refined = [UInt32](repeating: 0, count: n)
+        _ = pf_weld_refine(points, n, uvs, 2, 2, 0, &refined)
+        for i in 0..<n {
+            let r = Int(refined[i])
+            #expect(r <= i && points[r] == points[i] && uvs[2 * r] == uvs[2 * i])
+            #expect(refined[r] == UInt32(r))
+        }
+    }
 }

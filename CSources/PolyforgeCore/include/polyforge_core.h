@@ -73,10 +73,22 @@ size_t pf_count_degenerate_indices(const uint32_t *indices, size_t index_count);
  *  remap:      out, vertex_count entries: the index of the vertex each one merges into. A vertex merges into the
  *              first vertex (in index order) within tolerance of it; that vertex maps to itself.
  * tolerance 0 merges exact duplicates only (-0 and +0 are equal). Non-finite positions never merge.
- * Returns the number of distinct vertices (those with remap[i] == i). Single-threaded; deterministic. */
+ * Returns the number of distinct vertices (those with remap[i] == i). Cell keys are computed in parallel, the
+ * merge pass is sequential (it is what makes "first in index order" hold); deterministic for any thread count. */
 size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stride, float tolerance,
                const float *attributes, size_t attribute_count, size_t attribute_stride, float attribute_tolerance,
                uint32_t *remap);
+
+/* Splits the vertices of each point by attributes: the second half of a weld that keeps UV and normal seams.
+ *  point_of:   vertex_count entries, the point (a vertex index, as pf_weld's remap gives) each vertex lies on;
+ *              an entry >= vertex_count counts as the vertex's own point.
+ *  attributes: vertex_count rows of `attribute_count` floats, `attribute_stride` floats apart.
+ *  remap:      out: the first vertex (in index order) on the same point whose attributes all match within
+ *              `attribute_tolerance`, or the vertex itself.
+ * Cheaper than a second positional weld: no spatial hashing, points are already known. Parallel over points;
+ * the result is the same for any thread count. Returns the number of vertices with remap[i] == i. */
+size_t pf_weld_refine(const uint32_t *point_of, size_t vertex_count, const float *attributes, size_t attribute_count,
+                      size_t attribute_stride, float attribute_tolerance, uint32_t *remap);
 
 /* ---- topology --------------------------------------------------------------------------------------- */
 
