@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Converts every shared asset to GLB (and OBJ/STL/PLY) with polyforge, then loads each output in Blender headless
 # and in `assimp info`, and prints one line per file. Exit 1 if any output fails to load.
-#   scripts/check-interop.sh [POLYFORGE_BINARY]
-# Needs Debian's blender and assimp-utils (installed here when missing). Not part of CI: Blender is a large install.
+#   scripts/check-interop.sh [--repair] [POLYFORGE_BINARY]
+# --repair: run `polyforge repair --watertight` instead of `convert` (GLB and STL outputs), and also check every
+# STL with `admesh -e`: no disconnected facets, unless repair itself said the shape cannot be closed (exit 2).
+# Needs Debian's blender, assimp-utils and admesh (installed here when missing). Not part of CI: Blender is a large
+# install.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+mode=convert
+if [ "${1:-}" = "--repair" ]; then mode=repair; shift; fi
 bin=${1:-.build/release/polyforge}
 [ -x "$bin" ] || { swift build -c release --product polyforge >/dev/null && bin=.build/release/polyforge; }
 dpkg -s python3-numpy >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null  # Blender's glTF importer needs it
-for tool in blender assimp; do
-    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq blender python3-numpy assimp-utils >/dev/null
+for tool in blender assimp admesh; do
+    command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq blender python3-numpy assimp-utils admesh >/dev/null
 done
-out=out/interop
+out=out/interop-$mode
 rm -rf "$out"; mkdir -p "$out"
 assets=../shared/assets
 failed=0
@@ -40,21 +45,39 @@ print('RESULT ok tris=%d actions=%d armatures=%d images=%d' % (tris, len(bpy.dat
 " -- "$f" 2>&1 | grep -E '^RESULT|Error|error' | head -1 | sed 's/^RESULT //'
 }
 
-printf '%-58s %-5s %-48s %s\n' output fmt blender assimp
+formats=(glb obj stl ply)
+[ "$mode" = repair ] && formats=(glb stl)
+printf '%-58s %-5s %-48s %-7s %s\n' output fmt blender assimp "$([ "$mode" = repair ] && echo "admesh -e")"
 for src in "${inputs[@]}"; do
     stem=$(basename "${src%.*}")
     dir=$(basename "$(dirname "$src")")
-    for ext in glb obj stl ply; do
+    for ext in "${formats[@]}"; do
         dst="$out/$ext/${dir}_$stem.$ext"
         mkdir -p "$out/$ext"
-        if ! "$bin" convert "$src" "$dst" >/dev/null 2>"$dst.err"; then
-            printf '%-58s %-5s convert FAILED: %s\n' "$src" "$ext" "$(head -1 "$dst.err")"; failed=1; continue
+        closed=yes
+        if [ "$mode" = repair ]; then
+            "$bin" repair --watertight "$src" "$dst" >/dev/null 2>"$dst.err"
+            status=$?
+            [ $status -eq 2 ] && closed=no && status=0   # reported as not closable; the file is still written
+        else
+            "$bin" convert "$src" "$dst" >/dev/null 2>"$dst.err"
+            status=$?
+        fi
+        if [ $status -ne 0 ] || [ ! -s "$dst" ]; then
+            printf '%-58s %-5s %s FAILED: %s\n' "$src" "$ext" "$mode" "$(head -1 "$dst.err")"; failed=1; continue
         fi
         rm -f "$dst.err"
         b=$(blender_check "$dst")
         a=$(assimp info "$dst" >/dev/null 2>&1 && echo "ok" || echo "FAIL")
         [[ "$b" == ok* && "$a" == ok ]] || failed=1
-        printf '%-58s %-5s %-48s %s\n' "${dir}_$stem" "$ext" "$b" "$a"
+        e=""
+        if [ "$mode" = repair ] && [ "$ext" = stl ]; then
+            loose=$(admesh -e "$dst" 2>&1 | awk -F: '/Total disconnected facets/ { split($2, v, " "); print v[2] }')
+            if [ "$closed" = no ]; then e="not closable (repair exit 2), $loose disconnected"
+            elif [ "$loose" = 0 ]; then e="ok"
+            else e="FAIL: $loose disconnected facets"; failed=1; fi
+        fi
+        printf '%-58s %-5s %-48s %-7s %s\n' "${dir}_$stem" "$ext" "$b" "$a" "$e"
     done
 done
 exit $failed

@@ -9,6 +9,8 @@ public struct Orient: Sendable {
         /// Per corner, 1 where the edge starting there still has disagreeing faces (non-orientable); empty if none.
         /// `MakeManifold(cutting:)` takes it.
         public var conflictCorners: [UInt8] = []
+        /// Per face, 1 where this step flipped it; empty if it flipped none.
+        public var flipped: [UInt8] = []
 
         public var report: RepairStepReport {
             RepairStepReport(step: "orient", counts: [("faces flipped", flippedFaces), ("components", components),
@@ -38,6 +40,6 @@ public struct Orient: Sendable {
         }
         return Result(flippedFaces: stats.flipped_faces, components: stats.components, closedComponents: stats.closed_components,
                       invertedComponents: stats.inverted_components, conflictingEdges: stats.conflicting_edges,
-                      conflictCorners: stats.conflicting_edges > 0 ? conflicts : [])
+                      conflictCorners: stats.conflicting_edges > 0 ? conflicts : [], flipped: stats.flipped_faces > 0 ? flipped : [])
     }
 }

@@ -21,7 +21,7 @@ public struct RepairOptions: Sendable {
 }
 
 /// Runs the repair steps on every triangle primitive of a scene, in the order each one needs:
-/// weld → cleanup → make manifold → remove floaters (when asked) → orient → fill holes → orient.
+/// weld → cleanup → make manifold → remove floaters (when asked) → orient → align normals → fill holes → orient.
 ///
 /// The primitives of one mesh are repaired together, and so are all meshes drawn once without a transform,
 /// so a seam between two materials or OBJ groups is not a hole; every
@@ -92,17 +92,30 @@ public struct RepairPipeline: Sendable {
             steps.append(FloaterRemoval(fractionOfTotalArea: options.floaterFraction,
                                         fractionOfLargest: options.floaterFractionOfLargest).apply(to: &work).report)
         }
+        // Source vertices of faces an orient step flipped: only their normals may need to turn.
+        var flippedVertices = [Bool](repeating: false, count: source.vertexCount)
+        func noteFlips(_ r: Orient.Result) {
+            for f in r.flipped.indices where r.flipped[f] != 0 {
+                for k in 0..<3 { flippedVertices[Int(work.cornerVertices[3 * f + k])] = true }
+            }
+        }
         let oriented = Orient().apply(to: &work)
+        noteFlips(oriented)
         steps.append(oriented.report)
         if oriented.conflictingEdges > 0 {
             // Non-orientable strips: cut where the winding disagrees, then orient again.
             var cut = MakeManifold(cutting: oriented.conflictCorners).apply(to: &work).report
             cut.step = "cut-non-orientable"
             steps.append(cut)
-            var again = Orient().apply(to: &work).report
+            let reoriented = Orient().apply(to: &work)
+            noteFlips(reoriented)
+            var again = reoriented.report
             again.step = "orient-cut"
             steps.append(again)
         }
+        // Faces may have been flipped: normals that point against their (now consistent) faces turn with them.
+        let turnNormals = source.normalsAgainstWinding(work, among: flippedVertices)
+        steps.append(RepairStepReport(step: "normals", counts: [("vertex normals turned", turnNormals.reduce(0) { $0 + ($1 ? 1 : 0) })]))
         if options.maxHoleEdges > 0 {
             let fill = HoleFiller(maxEdges: options.maxHoleEdges).apply(to: &work)
             steps.append(fill.report)
@@ -117,7 +130,7 @@ public struct RepairPipeline: Sendable {
             slivers.step = "open-slivers"
             steps.append(slivers)
         }
-        let rebuilt = source.rebuild(work)
+        let rebuilt = source.rebuild(work, turningNormals: turnNormals)
         var emptied: [(mesh: Int, primitive: Int)] = []
         for (t, target) in targets.enumerated() {
             meshes[target.mesh].primitives[target.primitive] = rebuilt[t]
@@ -209,7 +222,8 @@ struct MeshVertices {
 
     /// Builds the repaired primitives: one output vertex per distinct (source vertex, point) a face of the
     /// primitive uses, carrying the vertex's attributes at the point's position.
-    func rebuild(_ mesh: RepairMesh) -> [Primitive] {
+    /// `turningNormals` (per source vertex, may be empty) negates the normals of the vertices marked.
+    func rebuild(_ mesh: RepairMesh, turningNormals turn: [Bool] = []) -> [Primitive] {
         let faceCount = mesh.triangleCount
         var ownerOf = [Int32](repeating: 0, count: vertexCount)
         for (pi, _) in primitives.enumerated() { for v in offsets[pi]..<offsets[pi + 1] { ownerOf[v] = Int32(pi) } }
@@ -301,7 +315,8 @@ struct MeshVertices {
                 let owner = Int(ownerOf[Int(u.vertex)])
                 let local = Int(u.vertex) - offsets[owner]
                 guard let s = primitives[owner].stream(semantic), s.components == components, local < s.count else { continue }
-                for k in 0..<components { data[i * components + k] = s.data[local * components + k] }
+                let sign: Float = semantic == .normal && Int(u.vertex) < turn.count && turn[Int(u.vertex)] ? -1 : 1
+                for k in 0..<components { data[i * components + k] = sign * s.data[local * components + k] }
             }
         }
     }

@@ -132,6 +132,55 @@ import PolyforgeTopology
         #expect(mesh.corners == Self.cubeIndices)
     }
 
+    /// The cube flat-shaded (4 vertices and one outward normal per face), with face `flipped` wound inward; its
+    /// normals inward too when `normalsFollowWinding`, as a tool computing them from the winding would write them.
+    static func flatCube(flipped: Int, normalsFollowWinding: Bool) -> Scene {
+        var positions: [Float] = [], normals: [Float] = [], indices: [UInt32] = []
+        for f in 0..<6 {
+            var tri = Array(Self.cubeIndices[(6 * f)..<(6 * f + 6)])
+            let p = { (v: UInt32) in (Self.cubePositions[3 * Int(v)], Self.cubePositions[3 * Int(v) + 1], Self.cubePositions[3 * Int(v) + 2]) }
+            let (a, b, c) = (p(tri[0]), p(tri[1]), p(tri[2]))
+            let e1 = (b.0 - a.0, b.1 - a.1, b.2 - a.2), e2 = (c.0 - a.0, c.1 - a.1, c.2 - a.2)
+            var n = [e1.1 * e2.2 - e1.2 * e2.1, e1.2 * e2.0 - e1.0 * e2.2, e1.0 * e2.1 - e1.1 * e2.0]
+            if f == flipped {
+                tri.swapAt(1, 2); tri.swapAt(4, 5)
+                if normalsFollowWinding { n = n.map { -$0 } }
+            }
+            var local: [UInt32: UInt32] = [:]
+            for v in tri {
+                if local[v] == nil {
+                    local[v] = UInt32(positions.count / 3)
+                    positions += Self.cubePositions[(3 * Int(v))..<(3 * Int(v) + 3)]
+                    normals += n
+                }
+                indices.append(local[v]!)
+            }
+        }
+        return scene(positions: positions, indices: indices, streams: [VertexStream(.normal, components: 3, data: normals)])
+    }
+
+    @Test func normalsOfAReorientedFaceTurnWithIt() throws {
+        // Normals written from the wrong winding turn with the face: every normal ends outward.
+        let (fixed, report) = RepairPipeline().repair(Self.flatCube(flipped: 2, normalsFollowWinding: true))
+        let p = try #require(fixed.meshes.first?.primitives.first)
+        let normals = try #require(p.stream(.normal)).data, positions = p.positions
+        #expect(report.steps.first { $0.step == "normals" }?["vertex normals turned"] == 4)
+        #expect(p.indices.count == 36)
+        for f in 0..<12 {
+            let i = p.indices[(3 * f)..<(3 * f + 3)].map(Int.init)
+            let centre = (0..<3).map { d in i.reduce(Float(0)) { $0 + positions[3 * $1 + d] } / 3 - 0.5 }
+            for v in i {
+                // Outward: the normal points away from the cube's centre, and is one of the six axis directions.
+                #expect(zip(centre, normals[(3 * v)..<(3 * v + 3)]).reduce(Float(0)) { $0 + $1.0 * $1.1 } > 0.1)
+            }
+        }
+        // Normals that were right all along (only the winding was wrong) are left as they were.
+        let input = Self.flatCube(flipped: 2, normalsFollowWinding: false)
+        let (kept, keptReport) = RepairPipeline().repair(input)
+        #expect(keptReport.steps.first { $0.step == "normals" }?["vertex normals turned"] == 0)
+        #expect(kept.meshes[0].primitives[0].stream(.normal)?.data == input.meshes[0].primitives[0].stream(.normal)?.data)
+    }
+
     @Test func insideOutCubeIsTurnedOutward() {
         var indices = Self.cubeIndices
         for f in 0..<12 { indices.swapAt(3 * f + 1, 3 * f + 2) }
