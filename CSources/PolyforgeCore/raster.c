@@ -113,30 +113,6 @@ static float screen_area2(const float *sx, const float *sy, uint32_t a, uint32_t
     return (sx[b] - sx[a]) * (sy[d] - sy[a]) - (sx[d] - sx[a]) * (sy[b] - sy[a]);
 }
 
-/* Tile rectangle of triangle t packed as 4 x 16 bits, or 0 when it is not drawn (tx1 >= tx0 always, so a
- * drawn rectangle is never 0 after adding 1 to the maxima). */
-static uint64_t triangle_tiles(const raster_context *c, const uint8_t *valid, size_t t) {
-    const uint32_t *idx = c->mesh->indices + 3 * t;
-    uint32_t a = idx[0], b = idx[1], d = idx[2];
-    if (!(valid[a] & valid[b] & valid[d])) return 0;
-    float area = screen_area2(c->sx, c->sy, a, b, d);
-    if (area == 0.0f) return 0;
-    if (area > 0.0f && !material_double_sided(c->options, c->mesh->materials, t)) return 0;
-    float x0 = fminf(c->sx[a], fminf(c->sx[b], c->sx[d])), x1 = fmaxf(c->sx[a], fmaxf(c->sx[b], c->sx[d]));
-    float y0 = fminf(c->sy[a], fminf(c->sy[b], c->sy[d])), y1 = fmaxf(c->sy[a], fmaxf(c->sy[b], c->sy[d]));
-    /* Samples sit at integer + 0.5; covered sample columns are ceil(x0 - 0.5) .. floor(x1 - 0.5). */
-    long sx0 = ceil_small(x0 - 0.5f), sx1 = floor_small(x1 - 0.5f);
-    long sy0 = ceil_small(y0 - 0.5f), sy1 = floor_small(y1 - 0.5f);
-    if (sx0 < 0) sx0 = 0;
-    if (sy0 < 0) sy0 = 0;
-    if (sx1 > (long)c->sample_width - 1) sx1 = (long)c->sample_width - 1;
-    if (sy1 > (long)c->sample_height - 1) sy1 = (long)c->sample_height - 1;
-    if (sx0 > sx1 || sy0 > sy1) return 0;
-    uint64_t tx0 = (uint64_t)(sx0 / TILE_SAMPLES), tx1 = (uint64_t)(sx1 / TILE_SAMPLES);
-    uint64_t ty0 = (uint64_t)(sy0 / TILE_SAMPLES), ty1 = (uint64_t)(sy1 / TILE_SAMPLES);
-    return tx0 | (ty0 << 16) | ((tx1 + 1) << 32) | ((ty1 + 1) << 48);
-}
-
 /* One edge function E(p) = A * (px - ox) + B * (py - oy), positive inside. The origin is the endpoint that
  * sorts first, so two triangles sharing an edge evaluate bit-identical magnitudes with opposite signs; with
  * the top-left tie rule, every sample on a shared edge is covered exactly once. */
@@ -159,6 +135,48 @@ static edge_fn make_edge(float ax, float ay, float bx, float by) {
 
 static inline int edge_inside(const edge_fn *e, float v) {
     return v > 0.0f || (v == 0.0f && e->top_left);
+}
+
+/* Whether triangle (a, b, d) covers sample (x, y): the same edge functions, orientation and tie rule as
+ * raster_triangle's scalar loop, operation for operation, so both always agree. */
+static int covers_sample(const raster_context *c, uint32_t v0, uint32_t v1, uint32_t v2, long x, long y) {
+    const float *sx = c->sx, *sy = c->sy;
+    if (screen_area2(sx, sy, v0, v1, v2) > 0.0f) { uint32_t k = v1; v1 = v2; v2 = k; }
+    float x0 = sx[v0], y0 = sy[v0], x1 = sx[v1], y1 = sy[v1], x2 = sx[v2], y2 = sy[v2];
+    edge_fn e0 = make_edge(x2, y2, x1, y1), e1 = make_edge(x0, y0, x2, y2), e2 = make_edge(x1, y1, x0, y0);
+    float py = (float)y + 0.5f, px = (float)x + 0.5f;
+    float b0 = e0.b * (py - e0.oy), b1 = e1.b * (py - e1.oy), b2 = e2.b * (py - e2.oy);
+    float w0 = e0.a * (px - e0.ox) + b0, w1 = e1.a * (px - e1.ox) + b1, w2 = e2.a * (px - e2.ox) + b2;
+    return edge_inside(&e0, w0) && edge_inside(&e1, w1) && edge_inside(&e2, w2);
+}
+
+/* Tile rectangle of triangle t packed as 4 x 8 bits (first tile x and y, extent in x and y; at most 256 tiles a
+ * side, as MAX_DIMENSION allows), or NOT_DRAWN: 4 bytes a triangle, because this array is fresh memory for every
+ * image and first touch of it costs more than the binning itself. */
+static const uint32_t NOT_DRAWN = 0xFFFFFFFFu; /* tx0 + extent would exceed 255: never a real rectangle */
+static uint32_t triangle_tiles(const raster_context *c, const uint8_t *valid, size_t t) {
+    const uint32_t *idx = c->mesh->indices + 3 * t;
+    uint32_t a = idx[0], b = idx[1], d = idx[2];
+    if (!(valid[a] & valid[b] & valid[d])) return NOT_DRAWN;
+    float area = screen_area2(c->sx, c->sy, a, b, d);
+    if (area == 0.0f) return NOT_DRAWN;
+    if (area > 0.0f && !material_double_sided(c->options, c->mesh->materials, t)) return NOT_DRAWN;
+    float x0 = fminf(c->sx[a], fminf(c->sx[b], c->sx[d])), x1 = fmaxf(c->sx[a], fmaxf(c->sx[b], c->sx[d]));
+    float y0 = fminf(c->sy[a], fminf(c->sy[b], c->sy[d])), y1 = fmaxf(c->sy[a], fmaxf(c->sy[b], c->sy[d]));
+    /* Samples sit at integer + 0.5; covered sample columns are ceil(x0 - 0.5) .. floor(x1 - 0.5). */
+    long sx0 = ceil_small(x0 - 0.5f), sx1 = floor_small(x1 - 0.5f);
+    long sy0 = ceil_small(y0 - 0.5f), sy1 = floor_small(y1 - 0.5f);
+    if (sx0 < 0) sx0 = 0;
+    if (sy0 < 0) sy0 = 0;
+    if (sx1 > (long)c->sample_width - 1) sx1 = (long)c->sample_width - 1;
+    if (sy1 > (long)c->sample_height - 1) sy1 = (long)c->sample_height - 1;
+    if (sx0 > sx1 || sy0 > sy1) return NOT_DRAWN;
+    /* Most triangles of a dense mesh span one sample at most: test it here, so the many that miss it are never
+     * binned (raster_triangle would set up three edges to find nothing). */
+    if (sx0 == sx1 && sy0 == sy1 && !covers_sample(c, a, b, d, sx0, sy0)) return NOT_DRAWN;
+    uint32_t tx0 = (uint32_t)(sx0 / TILE_SAMPLES), tx1 = (uint32_t)(sx1 / TILE_SAMPLES);
+    uint32_t ty0 = (uint32_t)(sy0 / TILE_SAMPLES), ty1 = (uint32_t)(sy1 / TILE_SAMPLES);
+    return tx0 | (ty0 << 8) | ((tx1 - tx0) << 16) | ((ty1 - ty0) << 24);
 }
 
 /* ---- tile rasterization ------------------------------------------------------------------------------ */
@@ -575,7 +593,7 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
 #endif
 
     const size_t n = mesh->vertex_count;
-    size_t arena_size = n * (4 * sizeof(float) + 1) + 64 + triangle_count * sizeof(uint64_t) + 64
+    size_t arena_size = n * (4 * sizeof(float) + 1) + 64 + triangle_count * sizeof(uint32_t) + 64
                       + (chunks * tile_count + 1) * sizeof(size_t) + 64
                       + (size_t)threads * TILE_SAMPLES * TILE_SAMPLES * (sizeof(float) + sizeof(uint32_t)) + 64;
     char *arena = (char *)malloc(arena_size);
@@ -583,7 +601,7 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
     char *cursor = arena;
 #define TAKE(type, count) ((type *)(cursor = (char *)(((uintptr_t)cursor + 15) & ~(uintptr_t)15), cursor += (count) * sizeof(type), cursor - (count) * sizeof(type)))
     float *sx = TAKE(float, n), *sy = TAKE(float, n), *sz = TAKE(float, n), *sinvw = TAKE(float, n);
-    uint64_t *rects = TAKE(uint64_t, triangle_count);
+    uint32_t *rects = TAKE(uint32_t, triangle_count);
     size_t *offsets = TAKE(size_t, chunks * tile_count + 1);
     float *tile_depth = TAKE(float, (size_t)threads * TILE_SAMPLES * TILE_SAMPLES);
     uint32_t *tile_ids = TAKE(uint32_t, (size_t)threads * TILE_SAMPLES * TILE_SAMPLES);
@@ -603,12 +621,12 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
         size_t begin = triangle_count * (size_t)k / chunks, end = triangle_count * (size_t)(k + 1) / chunks;
         for (size_t t = begin; t < end; ++t) {
             const uint32_t *idx = mesh->indices + 3 * t;
-            if (idx[0] >= n || idx[1] >= n || idx[2] >= n) { bad_indices++; rects[t] = 0; continue; }
-            uint64_t r = triangle_tiles(&c, valid, t);
+            if (idx[0] >= n || idx[1] >= n || idx[2] >= n) { bad_indices++; rects[t] = NOT_DRAWN; continue; }
+            uint32_t r = triangle_tiles(&c, valid, t);
             rects[t] = r;
-            if (!r) continue;
+            if (r == NOT_DRAWN) continue;
             drawn++;
-            uint32_t tx0 = r & 0xFFFF, ty0 = (r >> 16) & 0xFFFF, tx1 = ((r >> 32) & 0xFFFF) - 1, ty1 = ((r >> 48) & 0xFFFF) - 1;
+            uint32_t tx0 = r & 0xFF, ty0 = (r >> 8) & 0xFF, tx1 = tx0 + ((r >> 16) & 0xFF), ty1 = ty0 + (r >> 24);
             for (uint32_t ty = ty0; ty <= ty1; ++ty)
                 for (uint32_t tx = tx0; tx <= tx1; ++tx) offsets[((size_t)ty * tiles_x + tx) * chunks + (size_t)k]++;
         }
@@ -623,9 +641,9 @@ size_t pf_raster_draw(const pf_raster_mesh *mesh, const pf_raster_options *optio
     for (long k = 0; k < chunk_count; ++k) {
         size_t begin = triangle_count * (size_t)k / chunks, end = triangle_count * (size_t)(k + 1) / chunks;
         for (size_t t = begin; t < end; ++t) {
-            uint64_t r = rects[t];
-            if (!r) continue;
-            uint32_t tx0 = r & 0xFFFF, ty0 = (r >> 16) & 0xFFFF, tx1 = ((r >> 32) & 0xFFFF) - 1, ty1 = ((r >> 48) & 0xFFFF) - 1;
+            uint32_t r = rects[t];
+            if (r == NOT_DRAWN) continue;
+            uint32_t tx0 = r & 0xFF, ty0 = (r >> 8) & 0xFF, tx1 = tx0 + ((r >> 16) & 0xFF), ty1 = ty0 + (r >> 24);
             for (uint32_t ty = ty0; ty <= ty1; ++ty)
                 for (uint32_t tx = tx0; tx <= tx1; ++tx) bins[offsets[((size_t)ty * tiles_x + tx) * chunks + (size_t)k]++] = (uint32_t)t;
         }

@@ -22,11 +22,22 @@ public enum GLTFReader {
     /// so a forged count cannot make us allocate gigabytes.
     static let maximumUnbackedElements = 1 << 26
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String, resources: ResourceLoader) throws(FormatError) -> LoadedScene {
+    /// `borrowing`: leave large tightly packed arrays in `bytes` and the buffers (see `BorrowedGeometry`); the caller
+    /// keeps `bytes` alive as long as the result's `borrowed`.
+    /// `minimumBorrowedBytes` lowers the size threshold (the fuzzer borrows everything it can).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, fileName: String, resources: ResourceLoader,
+                             borrowing: Bool = false, minimumBorrowedBytes: Int = GLTFReader.minimumBorrowedBytes) throws(FormatError) -> LoadedScene {
         var context = try Context(bytes: bytes, fileName: fileName, resources: resources)
+        context.borrowing = borrowing
+        context.minimumBorrowedBytes = minimumBorrowedBytes
         let scene = try context.readScene()
-        return LoadedScene(scene: scene, format: context.isBinary ? .glb : .gltf, fileSize: bytes.count, sideFiles: context.sideFiles)
+        var loaded = LoadedScene(scene: scene, format: context.isBinary ? .glb : .gltf, fileSize: bytes.count, sideFiles: context.sideFiles)
+        if !context.borrowed.isEmpty { loaded.borrowed = BorrowedGeometry(entries: context.borrowed, owners: context.bufferOwners) }
+        return loaded
     }
+
+    /// Smallest array worth leaving in place when borrowing, in bytes.
+    public static let minimumBorrowedBytes = 1 << 18
 
     struct AccessorInfo {
         var bufferView: Int?
@@ -57,6 +68,12 @@ public enum GLTFReader {
         var viewList: [JSONValue] = []
         var sideFiles: [(reference: String, bytes: Int)] = []
         var warnings: [String] = []
+        /// Leave large tight arrays in place (`GLTFReader.parse(borrowing:)`).
+        var borrowing = false
+        var minimumBorrowedBytes = GLTFReader.minimumBorrowedBytes
+        var borrowed: [BorrowedGeometry.Entry] = []
+        /// Borrowed arrays of the primitive being read, placed once it is kept.
+        var pendingBorrows: [BorrowedGeometry.Entry] = []
 
         init(bytes: UnsafeRawBufferPointer, fileName: String, resources: ResourceLoader) throws(FormatError) {
             self.fileName = fileName
@@ -370,15 +387,15 @@ public enum GLTFReader {
             let rows = comps == 4 && info.elementSize == 8 ? 2 : (comps == 9 && componentSize < 4 ? 3 : comps)
             let columnStride = comps == 9 && componentSize < 4 ? 4 : (comps == 4 && info.elementSize == 8 ? 4 : rows * componentSize)
             let columns = comps / rows
+            if info.componentType == 5126, stride == comps * 4, rows == comps {
+                // Tightly packed floats: one copy, into memory not zeroed first.
+                return [Float](unsafeUninitializedCapacity: count * comps) { dst, initialized in
+                    pf_copy(dst.baseAddress, bytes.baseAddress!.advanced(by: offset), count * comps * 4)
+                    initialized = count * comps
+                }
+            }
             var out = [Float](repeating: 0, count: count * comps)
             out.withUnsafeMutableBufferPointer { dst in
-                if info.componentType == 5126, stride == comps * 4, rows == comps {
-                    // Tightly packed floats: one copy.
-                    dst.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: count * comps * 4) { d in
-                        d.update(from: bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), count: count * comps * 4)
-                    }
-                    return
-                }
                 let normalized = info.normalized
                 var o = 0
                 for e in 0..<count {
@@ -437,6 +454,24 @@ public enum GLTFReader {
             }
         }
 
+        /// Where a tightly packed FLOAT accessor (or, for `indices`, an UNSIGNED_INT scalar one) lies in a buffer, when
+        /// borrowing and it is large enough to be worth it; nil means read it as usual (which also reports any error).
+        mutating func borrowable(_ index: Int, _ refPath: String, indices: Bool) throws(FormatError) -> (pointer: UnsafeRawPointer, count: Int, components: Int)? {
+            guard borrowing else { return nil }
+            let info = try accessorInfo(index, refPath)
+            guard info.sparse == nil, let view = info.bufferView, info.count > 0, info.components <= 4,
+                  info.count * info.components * 4 >= minimumBorrowedBytes,
+                  indices ? (info.componentType == 5125 && info.components == 1) : (info.componentType == 5126 && info.elementSize == info.components * 4),
+                  view >= 0, view < viewList.count, viewList[view]["extensions"]?["EXT_meshopt_compression"] == nil else { return nil }
+            let (bytes, stride) = try viewBytes(view, info.path + ".bufferView")
+            let length = info.count * info.components * 4
+            guard stride == nil || stride == info.components * 4, let base = bytes.baseAddress,
+                  info.byteOffset >= 0, info.byteOffset <= bytes.count, length <= bytes.count - info.byteOffset else { return nil }
+            let pointer = UnsafeRawPointer(base + info.byteOffset)
+            guard Int(bitPattern: pointer) % 4 == 0 else { return nil }
+            return (pointer, info.count, info.components)
+        }
+
         mutating func readIndices(_ index: Int, _ refPath: String) throws(FormatError) -> [UInt32] {
             let info = try accessorInfo(index, refPath)
             guard info.components == 1, [5121, 5123, 5125].contains(info.componentType) else {
@@ -454,12 +489,16 @@ public enum GLTFReader {
                 throw fail(info.path + ".count", "\(count) indices from byte \(info.byteOffset) overrun the bufferView of \(bytes.count) bytes")
             }
             if info.sparse != nil { return try readFloats(index, refPath).data.map { UInt32($0) } }
+            if step == size, size == 4 {
+                return [UInt32](unsafeUninitializedCapacity: count) { dst, initialized in
+                    pf_copy(dst.baseAddress, bytes.baseAddress!.advanced(by: info.byteOffset), count * 4)
+                    initialized = count
+                }
+            }
             var out = [UInt32](repeating: 0, count: count)
             out.withUnsafeMutableBufferPointer { dst in
                 let src = bytes.baseAddress!.advanced(by: info.byteOffset)
-                if step == size, size == 4 {
-                    dst.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: count * 4) { $0.update(from: src.assumingMemoryBound(to: UInt8.self), count: count * 4) }
-                } else if step == size, size == 2, Int(bitPattern: src) % 2 == 0 {
+                if step == size, size == 2, Int(bitPattern: src) % 2 == 0 {
                     pf_widen_indices_u16(dst.baseAddress, src.assumingMemoryBound(to: UInt16.self), count)
                 } else if step == size, size == 1 {
                     pf_widen_indices_u8(dst.baseAddress, src.assumingMemoryBound(to: UInt8.self), count)
@@ -488,9 +527,15 @@ public enum GLTFReader {
                 for (p, primitiveJSON) in primitives.enumerated() {
                     let ppath = path + "primitives[\(p)]."
                     guard primitiveJSON.objectValue != nil else { throw fail(ppath, "expected an object") }
+                    pendingBorrows = []
                     if var primitive = try readPrimitive(primitiveJSON, ppath, materialCount: materialCount) {
                         if let targetNames, targetNames.count == primitive.targets.count {
                             for t in primitive.targets.indices { primitive.targets[t].name = targetNames[t] }
+                        }
+                        for var e in pendingBorrows {
+                            e.mesh = m
+                            e.primitive = mesh.primitives.count
+                            borrowed.append(e)
                         }
                         mesh.primitives.append(primitive)
                     }
@@ -530,8 +575,15 @@ public enum GLTFReader {
             } else {
                 for (name, value) in attributes {
                     guard let accessor = value.intValue else { throw fail(path + "attributes.\(name)", "expected an accessor index") }
-                    let (components, data) = try readFloats(accessor, path + "attributes.\(name)")
-                    let count = components > 0 ? data.count / components : 0
+                    let components: Int, data: [Float], count: Int
+                    if let b = try borrowable(accessor, path + "attributes.\(name)", indices: false) {
+                        (components, data, count) = (b.components, [], b.count)
+                        pendingBorrows.append(BorrowedGeometry.Entry(mesh: 0, primitive: 0, semantic: Semantic(gltfName: name), pointer: b.pointer,
+                                                                     count: b.count, components: b.components))
+                    } else {
+                        (components, data) = try readFloats(accessor, path + "attributes.\(name)")
+                        count = components > 0 ? data.count / components : 0
+                    }
                     if let vc = vertexCount, vc != count {
                         throw fail(path + "attributes.\(name)", "has \(count) elements but other attributes have \(vc)")
                     }
@@ -547,7 +599,16 @@ public enum GLTFReader {
 
             if json["extensions"]?["KHR_draco_mesh_compression"] == nil {
                 if let indicesAccessor = try int("indices", in: json, path) {
-                    primitive.indices = try readIndices(indicesAccessor, path + "indices")
+                    if mode == 4, let b = try borrowable(indicesAccessor, path + "indices", indices: true), b.count % 3 == 0 {
+                        let borrowedIndices = UnsafeBufferPointer(start: b.pointer.assumingMemoryBound(to: UInt32.self), count: b.count)
+                        let bad = pf_find_index_out_of_range(borrowedIndices.baseAddress, b.count, UInt32(clamping: vertexCount))
+                        if bad < b.count {
+                            throw fail(path + "indices", "index \(borrowedIndices[bad]) at position \(bad) is out of range (\(vertexCount) vertices)")
+                        }
+                        pendingBorrows.append(BorrowedGeometry.Entry(mesh: 0, primitive: 0, semantic: nil, pointer: b.pointer, count: b.count, components: 1))
+                    } else {
+                        primitive.indices = try readIndices(indicesAccessor, path + "indices")
+                    }
                 } else {
                     primitive.indices = (0..<UInt32(vertexCount)).map { $0 }
                 }

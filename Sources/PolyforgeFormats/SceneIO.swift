@@ -9,6 +9,15 @@ public struct LoadedScene: Sendable {
     public var fileSize: Int
     /// Sizes of the side files it pulled in (buffers, .mtl, textures), by reference.
     public var sideFiles: [(reference: String, bytes: Int)] = []
+    /// Arrays left in the mapped file when read with `borrowing: true`; nil otherwise (then the scene is complete).
+    public var borrowed: BorrowedGeometry? = nil
+
+    /// Copies borrowed arrays into the scene, which is then what a plain read gives.
+    public mutating func materializeBorrowed() {
+        guard let borrowed else { return }
+        borrowed.materialize(into: &scene)
+        self.borrowed = nil
+    }
 
     public init(scene: Scene, format: MeshFormat, fileSize: Int, sideFiles: [(reference: String, bytes: Int)] = []) {
         self.scene = scene
@@ -28,7 +37,8 @@ public struct WriteOptions: Sendable {
 public enum SceneIO {
     /// Reads a model file. Non-finite (NaN/Inf) positions are an error unless `allowNonFinitePositions`
     /// (repair, which removes them, reads with it on).
-    public static func read(_ path: String, allowNonFinitePositions: Bool = false) throws(FormatError) -> LoadedScene {
+    /// `borrowing`: leave a glTF's large arrays in the mapped file (see `BorrowedGeometry`; other formats ignore it).
+    public static func read(_ path: String, allowNonFinitePositions: Bool = false, borrowing: Bool = false) throws(FormatError) -> LoadedScene {
         let file = try MappedFile(path: path)
         return try file.withBytes { (bytes: UnsafeRawBufferPointer) throws(FormatError) -> LoadedScene in
             var format = MeshFormat(path: path)
@@ -39,7 +49,13 @@ public enum SceneIO {
                 throw FormatError(file: path, .none, "unknown file format (expected .glb, .gltf, .obj, .stl, .ply or .off)")
             }
             let resources = ResourceLoader(baseDirectory: FileSystem.directory(of: path))
-            let loaded = try parse(bytes, format: format, fileName: path, resources: resources)
+            let loaded: LoadedScene
+            if borrowing, format == .glb || format == .gltf {
+                loaded = try GLTFReader.parse(bytes, fileName: path, resources: resources, borrowing: true)
+                loaded.borrowed?.keepAlive(file)
+            } else {
+                loaded = try parse(bytes, format: format, fileName: path, resources: resources)
+            }
             if !allowNonFinitePositions { try checkFinitePositions(loaded, fileName: path) }
             return loaded
         }
@@ -49,13 +65,19 @@ public enum SceneIO {
     public static func checkFinitePositions(_ loaded: LoadedScene, fileName: String) throws(FormatError) {
         for (m, mesh) in loaded.scene.meshes.enumerated() {
             for (p, primitive) in mesh.primitives.enumerated() {
-                guard let positions = primitive.stream(.position) else { continue }
-                var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
-                let bad = positions.data.withUnsafeBufferPointer { pf_bounds($0.baseAddress, $0.count / 3, 3, &lo, &hi) }
+                guard primitive.stream(.position) != nil else { continue }
+                let check = { (data: UnsafeBufferPointer<Float>) -> (bad: Int, first: Int) in
+                    var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
+                    let bad = pf_bounds(data.baseAddress, data.count / 3, 3, &lo, &hi)
+                    guard bad > 0 else { return (0, 0) }
+                    let first = stride(from: 0, to: data.count - 2, by: 3).first {
+                        !(data[$0].isFinite && data[$0 + 1].isFinite && data[$0 + 2].isFinite)
+                    }.map { $0 / 3 } ?? 0
+                    return (bad, first)
+                }
+                let (bad, first) = loaded.borrowed?.floats(mesh: m, primitive: p, semantic: .position).map(check)
+                    ?? primitive.stream(.position)!.data.withUnsafeBufferPointer(check)
                 guard bad > 0 else { continue }
-                let first = stride(from: 0, to: positions.data.count - 2, by: 3).first {
-                    !(positions.data[$0].isFinite && positions.data[$0 + 1].isFinite && positions.data[$0 + 2].isFinite)
-                }.map { $0 / 3 } ?? 0
                 let place: FormatError.Location = loaded.format == .glb || loaded.format == .gltf
                     ? .jsonPath("meshes[\(m)].primitives[\(p)].attributes.POSITION") : .none
                 throw FormatError(file: fileName, place, "vertex \(first) has a non-finite position (\(bad) such vertices); positions must be finite numbers")

@@ -78,7 +78,7 @@ public struct DownloadResponse: Sendable {
     public func header(_ name: String) -> String? { HTTPResponse(status: status, headers: headers, body: []).header(name) }
 }
 
-private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+private let curlGlobalInit: Void = { _ = ccurl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
 /// Per-transfer state the C callbacks write into. Lives on the thread running `curl_easy_perform`.
 private final class TransferSink {
@@ -185,7 +185,7 @@ public final class HTTPClient: @unchecked Sendable {
     }
 
     deinit {
-        for handle in idleHandles { curl_easy_cleanup(handle) }
+        for handle in idleHandles { ccurl_easy_cleanup(handle) }
     }
 
     /// Runs a blocking closure on the client's queue and resumes the caller when it finishes.
@@ -259,23 +259,26 @@ public final class HTTPClient: @unchecked Sendable {
         lock.lock()
         if let handle = idleHandles.popLast() { lock.unlock(); return handle }
         lock.unlock()
-        return curl_easy_init()!
+        return ccurl_easy_init()!
     }
 
     private func returnHandle(_ handle: UnsafeMutableRawPointer) {
-        curl_easy_reset(handle)
+        ccurl_easy_reset(handle)
         lock.lock()
-        if idleHandles.count < 32 { idleHandles.append(handle); lock.unlock() } else { lock.unlock(); curl_easy_cleanup(handle) }
+        if idleHandles.count < 32 { idleHandles.append(handle); lock.unlock() } else { lock.unlock(); ccurl_easy_cleanup(handle) }
     }
 
     private func perform(_ request: HTTPRequest, sink: TransferSink, timeout: Double, stall: Double? = nil) throws {
+        if let why = ccurl_load_error() {
+            throw HTTPTransportError(curlCode: Int(CURLE_FAILED_INIT.rawValue), message: String(cString: why), url: request.url)
+        }
         let handle = takeHandle()
         defer { returnHandle(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         var mime: OpaquePointer?
         defer {
-            if let headerList { curl_slist_free_all(headerList) }
-            if let mime { curl_mime_free(mime) }
+            if let headerList { ccurl_slist_free_all(headerList) }
+            if let mime { ccurl_mime_free(mime) }
         }
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -289,9 +292,9 @@ public final class HTTPClient: @unchecked Sendable {
         _ = ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         _ = ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
         _ = ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        for (name, value) in request.headers { headerList = ccurl_slist_append(headerList, "\(name): \(value)") }
         // curl would otherwise wait for "100 Continue" on larger bodies.
-        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = ccurl_slist_append(headerList, "Expect:")
         _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
 
         let bodyCopy = request.body
@@ -301,14 +304,14 @@ public final class HTTPClient: @unchecked Sendable {
         default: _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
         }
         if let parts = request.multipart {
-            mime = curl_mime_init(handle)
+            mime = ccurl_mime_init(handle)
             for part in parts {
-                let p = curl_mime_addpart(mime)
-                curl_mime_name(p, part.name)
-                curl_mime_filename(p, part.fileName)
-                curl_mime_type(p, part.contentType)
+                let p = ccurl_mime_addpart(mime)
+                ccurl_mime_name(p, part.name)
+                ccurl_mime_filename(p, part.fileName)
+                ccurl_mime_type(p, part.contentType)
                 part.data.withUnsafeBufferPointer { b in
-                    _ = b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { curl_mime_data(p, $0, b.count) }
+                    _ = b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { ccurl_mime_data(p, $0, b.count) }
                 }
             }
             _ = ccurl_setopt_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
@@ -324,13 +327,13 @@ public final class HTTPClient: @unchecked Sendable {
                 return bodyCopy.withUnsafeBytes { raw -> CURLcode in
                     _ = ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
                     _ = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
-                    return curl_easy_perform(handle)
+                    return ccurl_easy_perform(handle)
                 }
             }
-            return curl_easy_perform(handle)
+            return ccurl_easy_perform(handle)
         }
         if code != CURLE_OK {
-            throw HTTPTransportError(curlCode: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: request.url)
+            throw HTTPTransportError(curlCode: Int(code.rawValue), message: String(cString: ccurl_easy_strerror(code)), url: request.url)
         }
     }
 

@@ -1,43 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CPNG
 
-/// PNG through libpng's simplified API (png_image_*), which reports errors in `message` instead of longjmp.
+/// PNG through libpng: decoding with the simplified API (png_image_*), which reports errors in `message` instead of
+/// longjmp; encoding through the shim's `cpng_encode_rgba`, which chooses filter and deflate settings.
 public enum PNGCodec {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     static func hasSignature(_ bytes: [UInt8]) -> Bool { bytes.starts(with: signature) }
 
     /// Encodes 8-bit RGBA pixels (row-major, top row first, `width * height * 4` bytes) losslessly.
-    /// `fast` trades a few percent of size for speed (libpng's PNG_IMAGE_FLAG_FAST): right for thumbnails.
+    /// `fast` trades a few percent of size for speed (the Up filter, run-length deflate at level 1): right for
+    /// thumbnails. Otherwise libpng's default filters and compression.
     public static func encode(rgba: [UInt8], width: Int, height: Int, fast: Bool = false) throws(ImageError) -> [UInt8] {
         try ImageLimits.check(width: width, height: height, format: "PNG")
         guard rgba.count == width * height * 4 else {
             throw ImageError("expected \(width * height * 4) bytes of RGBA pixels for \(width)×\(height), got \(rgba.count)")
         }
-        var image = newImage()
-        image.width = png_uint_32(width)
-        image.height = png_uint_32(height)
-        image.format = CPNG_FORMAT_RGBA
-        if fast { image.flags |= png_uint_32(PNG_IMAGE_FLAG_FAST) }
-        let result: Result<[UInt8], ImageError> = rgba.withUnsafeBytes { pixels in
-            Result { () throws(ImageError) in
-                // One pass into a buffer no compressed PNG can overflow: the raw rows (a filter byte each), deflate's
-                // stored-block overhead and room for the chunks. Asking libpng for the size first would compress twice.
-                let raw = height * (width * 4 + 1)
-                var size = raw + raw / 8 + 4096
-                var out = [UInt8](repeating: 0, count: size)
-                var ok = out.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, 0, nil) }
-                if ok == 0, size > out.count {
-                    // libpng reports the size it needs when the buffer was too small: grow once and write again.
-                    image.warning_or_error = 0
-                    out = [UInt8](repeating: 0, count: size)
-                    ok = out.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, pixels.baseAddress, 0, nil) }
-                }
-                guard ok != 0, size <= out.count else { throw ImageError("PNG encoding failed: \(message(of: &image))") }
-                out.removeSubrange(size...)
-                return out
-            }
+        // Output rarely exceeds a fifth of the raw rows for rendered images; the buffer grows when it does.
+        let hint = height * (width * 4 + 1) / 4 + 4096
+        var data: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        var error = [CChar](repeating: 0, count: 256)
+        let ok = rgba.withUnsafeBufferPointer { pixels in
+            error.withUnsafeMutableBufferPointer { cpng_encode_rgba(pixels.baseAddress, png_uint_32(width), png_uint_32(height), fast ? 1 : 0, hint, &data, &size, $0.baseAddress) }
         }
-        return try result.get()
+        guard ok != 0, let data else {
+            throw ImageError("PNG encoding failed: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        defer { free(data) }
+        return Array(UnsafeBufferPointer(start: data, count: size))
     }
 
     /// Decodes any PNG (palette, gray, 16-bit, interlaced) to 8-bit RGBA.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import PolyforgeCore
+import PolyforgeFormats
 import PolyforgeImage
 import PolyforgeMesh
 
@@ -17,8 +18,10 @@ public struct RenderGeometry: Sendable {
     /// Linear RGBA; nil when no primitive has COLOR_0.
     public private(set) var colors: [Float]? = nil
     public private(set) var indices: [UInt32] = []
-    /// One raster material id per triangle.
+    /// One raster material id per triangle; empty when every triangle uses material 0.
     public private(set) var triangleMaterials: [UInt32] = []
+    /// Arrays drawn in place from a mapped file (`init(loaded:)`); the matching array properties are then empty.
+    private var external: External? = nil
     /// The core's materials, one per (scene material, has UVs, drawn double-sided) triple, in first-use order.
     private(set) var materials: [pf_raster_material] = []
     /// Decoded base-color textures, RGBA8 each.
@@ -27,8 +30,105 @@ public struct RenderGeometry: Sendable {
     /// Images that could not be decoded or primitives that were skipped, one sentence each.
     public private(set) var warnings: [String] = []
 
-    public var triangleCount: Int { indices.count / 3 }
-    public var vertexCount: Int { positions.count / 3 }
+    public var triangleCount: Int { (external?.indices.map { $0.count } ?? indices.count) / 3 }
+    public var vertexCount: Int { (external?.positions.map { $0.count } ?? positions.count) / 3 }
+
+    /// Pointers into a borrowed glTF's mapped file, with the object that keeps the mapping alive.
+    private struct External: @unchecked Sendable {
+        var positions: UnsafeBufferPointer<Float>?
+        var normals: UnsafeBufferPointer<Float>?
+        var uvs: UnsafeBufferPointer<Float>?
+        var indices: UnsafeBufferPointer<UInt32>?
+        let owner: BorrowedGeometry
+    }
+
+    /// Builds the geometry of a scene read with `SceneIO.read(path, borrowing: true)`. A single primitive drawn once
+    /// without a transform (most generated and scanned assets) is drawn straight from the mapped file: no copy of
+    /// its arrays is made. Anything else is copied in first and built as `init(scene:)` does.
+    public init(loaded: LoadedScene) {
+        if let borrowed = loaded.borrowed, let geometry = Self.drawingInPlace(loaded.scene, borrowed) {
+            self = geometry
+        } else {
+            var scene = loaded.scene
+            loaded.borrowed?.materialize(into: &scene)
+            self = RenderGeometry(scene: scene)
+        }
+    }
+
+    private static func drawingInPlace(_ scene: Scene, _ borrowed: BorrowedGeometry) -> RenderGeometry? {
+        let instances = scene.meshInstances()
+        guard instances.count == 1, instances[0].worldMatrix.isIdentity else { return nil }
+        let meshIndex = instances[0].mesh
+        guard scene.meshes[meshIndex].primitives.count == 1 else { return nil }
+        let primitive = scene.meshes[meshIndex].primitives[0]
+        guard primitive.mode == .triangles, primitive.stream(.color(0)) == nil,
+              let position = primitive.stream(.position), position.components == 3 else { return nil }
+        func floats(_ semantic: Semantic) -> (data: [Float], borrowed: UnsafeBufferPointer<Float>?, count: Int, components: Int)? {
+            guard let stream = primitive.stream(semantic) else { return nil }
+            if let b = borrowed.floats(mesh: meshIndex, primitive: 0, semantic: semantic) {
+                return ([], b, b.count / max(stream.components, 1), stream.components)
+            }
+            return (stream.data, nil, stream.count, stream.components)
+        }
+        guard let p = floats(.position), p.count > 0 else { return nil }
+        let count = p.count
+        let n = floats(.normal)
+        if let n, n.components != 3 || n.count != count { return nil }
+        let material = primitive.material.flatMap { $0 >= 0 && $0 < scene.materials.count ? scene.materials[$0] : nil }
+        let uvSet = material?.baseColorTexture.map { $0.textureTransform?.texCoord ?? $0.texCoord } ?? 0
+        let uv = floats(.texcoord(uvSet)) ?? floats(.texcoord(0))
+        let hasUV = uv.map { $0.components == 2 && $0.count == count } ?? false
+        let borrowedIndices = borrowed.indices(mesh: meshIndex, primitive: 0)
+        let indexCount = borrowedIndices?.count ?? primitive.indices.count
+        guard indexCount % 3 == 0 else { return nil }   // (the reader validated the range already)
+
+        var g = RenderGeometry()
+        g.external = External(positions: p.borrowed, normals: n?.borrowed, uvs: hasUV ? uv!.borrowed : nil, indices: borrowedIndices, owner: borrowed)
+        g.positions = p.data
+        g.normals = n.map { $0.data }
+        if hasUV { g.uvs = uv!.data }
+        g.indices = borrowedIndices == nil ? primitive.indices : []
+        var textureIDs: [Int: Int32] = [:]
+        g.materials = [g.makeMaterial(material, hasUV: hasUV, scene: scene, textureIDs: &textureIDs)]
+        var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
+        if let b = p.borrowed { _ = pf_bounds(b.baseAddress, count, 3, &lo, &hi) } else { p.data.withUnsafeBufferPointer { _ = pf_bounds($0.baseAddress, count, 3, &lo, &hi) } }
+        if lo[0] <= hi[0] { g.bounds = BoundingBox(min: lo, max: hi) }
+        return g
+    }
+
+    private init() {}
+
+    /// Hands the core's view of the mesh to `body`: every array pinned (or taken from the mapped file), with the
+    /// vertex and index counts.
+    func withMesh<R>(_ body: (inout pf_raster_mesh) -> R) -> R {
+        func pin<T>(_ external: UnsafeBufferPointer<T>?, _ array: [T]?, _ next: (UnsafePointer<T>?, Int) -> R) -> R {
+            if let external { return next(external.baseAddress, external.count) }
+            guard let array else { return next(nil, 0) }
+            return array.withUnsafeBufferPointer { next($0.baseAddress, $0.count) }
+        }
+        return pin(external?.positions, positions) { positions, positionCount in
+            pin(external?.normals, normals) { normals, _ in
+                pin(external?.uvs, uvs) { uvs, _ in
+                    pin(nil, colors) { colors, _ in
+                        pin(external?.indices, indices) { indices, indexCount in
+                            pin(nil, triangleMaterials.isEmpty ? nil : triangleMaterials) { triangleMaterials, _ in
+                                var mesh = pf_raster_mesh()
+                                mesh.positions = positions
+                                mesh.normals = normals
+                                mesh.uvs = uvs
+                                mesh.colors = colors
+                                mesh.vertex_count = positionCount / 3
+                                mesh.indices = indices
+                                mesh.index_count = indexCount
+                                mesh.materials = triangleMaterials
+                                return body(&mesh)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     public init(scene: Scene) {
         let instances = scene.meshInstances()
@@ -175,7 +275,6 @@ public struct RenderGeometry: Sendable {
         indices = primitive.indices
         var textureIDs: [Int: Int32] = [:]
         materials = [makeMaterial(material, hasUV: hasUV, scene: scene, textureIDs: &textureIDs)]
-        triangleMaterials = [UInt32](repeating: 0, count: indices.count / 3)
         var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
         positions.withUnsafeBufferPointer { _ = pf_bounds($0.baseAddress, $0.count / 3, 3, &lo, &hi) }
         if lo[0] <= hi[0] { bounds = BoundingBox(min: lo, max: hi) }

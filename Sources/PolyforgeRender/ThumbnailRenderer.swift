@@ -82,46 +82,22 @@ public struct ThumbnailRenderer: Sendable {
                 raster.material_count = materials.count
                 raster.textures = UnsafePointer(textures.baseAddress)
                 raster.texture_count = textures.count
-                g.positions.withUnsafeBufferPointer { positions in
-                    withOptionalPointer(g.normals) { normals in
-                        withOptionalPointer(g.uvs) { uvs in
-                            withOptionalPointer(g.colors) { colors in
-                                g.indices.withUnsafeBufferPointer { indices in
-                                    g.triangleMaterials.withUnsafeBufferPointer { triangleMaterials in
-                                        var mesh = pf_raster_mesh()
-                                        mesh.positions = positions.baseAddress
-                                        mesh.normals = normals
-                                        mesh.uvs = uvs
-                                        mesh.colors = colors
-                                        mesh.vertex_count = positions.count / 3
-                                        mesh.indices = indices.baseAddress
-                                        mesh.index_count = indices.count
-                                        mesh.materials = triangleMaterials.baseAddress
-                                        let result: Int
-                                        if let depth {
-                                            result = depth.pointee.withUnsafeMutableBufferPointer { d in
-                                                rgba.withUnsafeMutableBufferPointer { Int(bitPattern: UInt(pf_raster_draw(&mesh, &raster, $0.baseAddress, d.baseAddress))) }
-                                            }
-                                        } else {
-                                            result = rgba.withUnsafeMutableBufferPointer { Int(bitPattern: UInt(pf_raster_draw(&mesh, &raster, $0.baseAddress, nil))) }
-                                        }
-                                        precondition(result >= 0, "pf_raster_draw rejected its arguments or ran out of memory")
-                                        drawn = result
-                                    }
-                                }
-                            }
+                g.withMesh { mesh in
+                    let result: Int
+                    if let depth {
+                        result = depth.pointee.withUnsafeMutableBufferPointer { d in
+                            rgba.withUnsafeMutableBufferPointer { Int(bitPattern: UInt(pf_raster_draw(&mesh, &raster, $0.baseAddress, d.baseAddress))) }
                         }
+                    } else {
+                        result = rgba.withUnsafeMutableBufferPointer { Int(bitPattern: UInt(pf_raster_draw(&mesh, &raster, $0.baseAddress, nil))) }
                     }
+                    precondition(result >= 0, "pf_raster_draw rejected its arguments or ran out of memory")
+                    drawn = result
                 }
             }
         }
         return (RenderedImage(width: options.width, height: options.height, rgba: rgba), drawn)
     }
-}
-
-private func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let array else { return body(nil) }
-    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// Pins every texture's pixels for the duration of `body`, which sees them as pf_raster_texture values.

@@ -19,10 +19,10 @@ enum Output {
     }
 
     /// Reads a model for a command: on failure prints the reader's sentence and exits 1; prints its warnings.
-    static func readScene(_ path: String, allowNonFinitePositions: Bool = false) throws -> LoadedScene {
+    static func readScene(_ path: String, allowNonFinitePositions: Bool = false, borrowing: Bool = false) throws -> LoadedScene {
         let loaded: LoadedScene
         do {
-            loaded = try SceneIO.read(path, allowNonFinitePositions: allowNonFinitePositions)
+            loaded = try SceneIO.read(path, allowNonFinitePositions: allowNonFinitePositions, borrowing: borrowing)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)

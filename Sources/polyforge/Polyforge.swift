@@ -25,6 +25,8 @@ struct Polyforge: ParsableCommand {
         // pf_set_thread_count) covers only the calling thread; the environment, read when libomp starts, covers the
         // teams every worker thread (qc, thumb, lod jobs) starts too. An explicit setting by the user wins.
         setenv("KMP_BLOCKTIME", "0", 0)
+        // No OpenMP tool (libomp would otherwise search the library path for libarcher.so at every start).
+        setenv("OMP_TOOL", "disabled", 0)
         pf_set_thread_count(0)
         pf_keep_freed_memory()
         do {

@@ -38,6 +38,10 @@ void pf_set_thread_count(int n);
  * start-up, not for libraries. No effect outside glibc. */
 void pf_keep_freed_memory(void);
 
+/* memcpy, split over threads when `bytes` is 4 MB or more (deterministic: plain bytes). Readers copying large
+ * buffers out of a mapped file into new arrays are bound by first-touch page faults, which threads share. */
+void pf_copy(void *destination, const void *source, size_t bytes);
+
 /* 1 when the core was compiled with OpenMP. */
 int pf_has_openmp(void);
 

@@ -29,7 +29,30 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } catch {
         _ = error.description
     }
+    if format == .glb || format == .gltf { checkBorrowingAgrees(bytes) }
     return 0
+}
+
+/// Reading with borrowing (every tight array left in place, whatever its size) and then copying in must give the
+/// plain read's scene, or the same failure.
+func checkBorrowingAgrees(_ bytes: UnsafeRawBufferPointer) {
+    let plain = try? GLTFReader.parse(bytes, fileName: "fuzz-input", resources: .none)
+    var borrowed = try? GLTFReader.parse(bytes, fileName: "fuzz-input", resources: .none, borrowing: true, minimumBorrowedBytes: 4)
+    borrowed?.materializeBorrowed()
+    guard let plain, let borrowed else {
+        if (plain == nil) != (borrowed == nil) { fatalError("borrowing read and plain read disagree on whether the input is valid") }
+        return
+    }
+    for (m, mesh) in plain.scene.meshes.enumerated() {
+        for (p, primitive) in mesh.primitives.enumerated() {
+            let other = borrowed.scene.meshes[m].primitives[p]
+            guard primitive.indices == other.indices, primitive.streams.count == other.streams.count,
+                  zip(primitive.streams, other.streams).allSatisfy({ $0.semantic == $1.semantic && $0.components == $1.components
+                      && $0.data.withUnsafeBytes { a in $1.data.withUnsafeBytes { b in a.elementsEqual(b) } } }) else {
+                fatalError("borrowing read differs from the plain read at meshes[\(m)].primitives[\(p)]")
+            }
+        }
+    }
 }
 
 /// SwiftPM renames an executable's entry point to `<product>_main`; hand control to libFuzzer's driver from there.
