@@ -46,9 +46,13 @@ func checkBorrowingAgrees(_ bytes: UnsafeRawBufferPointer) {
     for (m, mesh) in plain.scene.meshes.enumerated() {
         for (p, primitive) in mesh.primitives.enumerated() {
             let other = borrowed.scene.meshes[m].primitives[p]
+            // Bit for bit (NaN payloads included), not by float equality.
+            func same(_ a: VertexStream, _ b: VertexStream) -> Bool {
+                a.semantic == b.semantic && a.components == b.components
+                    && a.data.withUnsafeBytes { x in b.data.withUnsafeBytes { y in x.elementsEqual(y) } }
+            }
             guard primitive.indices == other.indices, primitive.streams.count == other.streams.count,
-                  zip(primitive.streams, other.streams).allSatisfy({ $0.semantic == $1.semantic && $0.components == $1.components
-                      && $0.data.withUnsafeBytes { a in $1.data.withUnsafeBytes { b in a.elementsEqual(b) } } }) else {
+                  zip(primitive.streams, other.streams).allSatisfy(same) else {
                 fatalError("borrowing read differs from the plain read at meshes[\(m)].primitives[\(p)]")
             }
         }
