@@ -1,4 +1,5 @@
 #include "polyforge_core.h"
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GLIBC__)
@@ -42,7 +43,12 @@ int pf_thread_count(void) {
 void pf_set_thread_count(int n) {
 #ifdef _OPENMP
     kmp_set_blocktime(0);
-    omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
+    if (n <= 0) {
+        const char *env = getenv("OMP_NUM_THREADS");
+        int from_env = env ? atoi(env) : 0;
+        n = from_env > 0 ? from_env : omp_get_num_procs();
+    }
+    omp_set_num_threads(n);
 #else
     (void)n;
 #endif

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import PolyforgeCore
 
@@ -34,6 +37,16 @@ import PolyforgeCore
         pf_set_thread_count(0)
         #expect(lo1 == expectedLo && hi1 == expectedHi)
         #expect(lo2 == lo1 && hi2 == hi1)
+    }
+
+    /// The default thread count follows OMP_NUM_THREADS when it is set (how users and the benchmarks pin threads).
+    @Test func defaultThreadCountHonoursOMPNumThreads() {
+        setenv("OMP_NUM_THREADS", "1", 1)
+        pf_set_thread_count(0)
+        #expect(pf_thread_count() == 1)
+        unsetenv("OMP_NUM_THREADS")
+        pf_set_thread_count(0)
+        #expect(pf_thread_count() == Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     @Test func openMPAndSIMDAreWiredIn() {

@@ -27,7 +27,8 @@ int pf_simd_level(void);
 int pf_thread_count(void);
 
 /* Sets the thread count for later OpenMP regions started from the calling thread (OpenMP keeps it per thread:
- * call it on each worker thread that runs kernels); n <= 0 restores the default (all cores).
+ * call it on each worker thread that runs kernels); n <= 0 restores the default: OMP_NUM_THREADS when the
+ * environment sets it, otherwise all cores.
  * Also makes idle OpenMP workers sleep at once instead of spinning for 200 ms, which on a 2-core machine
  * would steal time from Swift's own threads. */
 void pf_set_thread_count(int n);
