@@ -49,6 +49,8 @@ public struct AssetMeasurements: Sendable {
     public var floaters = 0
     public var hardEdges: Int? = nil
     public var maxEdgeAngle: Float? = nil
+    /// Non-manifold edges as the auditor counts them (see `auditorEdges`); nil unless an auditor edge check is on.
+    public var auditorNonManifoldEdges: Int? = nil
     public var primitivesWithoutNormals = 0
     public var normals = 0
     public var nonUnitNormals = 0
@@ -104,12 +106,8 @@ public struct AssetMeasurements: Sendable {
                 if Double(s) < cut { floaters += 1 }
             }
         }
-        if profile.requires("require_beveled_edges") || profile.limit("max_hard_edges") != nil {
-            // The auditor matches vertices to 1e-5; weld the same way so split normals do not hide an edge.
-            let auditorWeld = MeshTopology.weldPositions(soup, tolerance: 1e-5).soup
-            let e = UVQuality.edgeAngles(auditorWeld, thresholdDegrees: Float(profile.limit("hard_edge_angle") ?? 90))
-            hardEdges = e.hard
-            maxEdgeAngle = e.maxAngle
+        if profile.requires("require_beveled_edges") || profile.limit("max_hard_edges") != nil || profile.requires("require_manifold_edges") {
+            auditorEdges(scene, threshold: Float(profile.limit("hard_edge_angle") ?? 90))
         }
 
         measureAttributes(scene, profile: profile)
@@ -135,6 +133,38 @@ public struct AssetMeasurements: Sendable {
             if !m.emissiveFactor.allSatisfy(unit) { pbrFactorProblems.append("\(name): emissiveFactor \(m.emissiveFactor)") }
             if !unit(m.alphaCutoff) && m.alphaMode == .mask { pbrFactorProblems.append("\(name): alphaCutoff \(m.alphaCutoff)") }
         }
+    }
+
+    /// Hard and non-manifold edges as the glTF Asset Auditor finds them: per primitive, in the primitive's own
+    /// coordinates, vertices matched when their coordinates agree after rounding to 1e-5 (its VertexXyz), an edge
+    /// hard when its two faces meet at 90 degrees or more, non-manifold when it has three or more faces.
+    private mutating func auditorEdges(_ scene: Scene, threshold: Float) {
+        var hard = 0, nonManifold = 0
+        var largest: Float = 0
+        for mesh in scene.meshes {
+            for p in mesh.primitives where p.mode == .triangles && !p.indices.isEmpty {
+                let positions = p.positions
+                var ids: [SIMD3<Int64>: UInt32] = [:]
+                ids.reserveCapacity(positions.count / 3)
+                var remap = [UInt32](repeating: 0, count: positions.count / 3)
+                for v in 0..<(positions.count / 3) {
+                    let key = SIMD3<Int64>((0..<3).map { k in
+                        // JavaScript's Math.round: halves go up.
+                        let x = (Double(positions[3 * v + k]) * 1e5 + 0.5).rounded(.down)
+                        return x.isFinite ? Int64(Swift.max(-9e18, Swift.min(9e18, x))) : Int64.min
+                    })
+                    if let id = ids[key] { remap[v] = id } else { remap[v] = UInt32(v); ids[key] = UInt32(v) }
+                }
+                let soup = TriangleSoup(positions: positions, indices: p.indices.map { remap[Int($0)] })
+                let e = UVQuality.edgeAngles(soup, thresholdDegrees: threshold)
+                hard += e.hard
+                largest = Swift.max(largest, e.maxAngle)
+                nonManifold += MeshTopology.analyze(soup).nonManifoldEdges
+            }
+        }
+        hardEdges = hard
+        maxEdgeAngle = largest
+        auditorNonManifoldEdges = nonManifold
     }
 
     private mutating func measureAttributes(_ scene: Scene, profile: QCProfile) {

@@ -134,8 +134,10 @@ public enum QCRules {
              t.isWatertight ? "watertight" : "not watertight: \(t.boundaryEdges) boundary edges in \(t.boundaryLoops) loops, \(t.nonManifoldEdges) non-manifold edges")
         rule("topology.manifold", "require_manifold", pass: t.isManifold, value: Double(t.nonManifoldEdges + t.nonManifoldVertices),
              "\(t.nonManifoldEdges) non-manifold edges, \(t.nonManifoldVertices) non-manifold vertices")
-        rule("topology.manifold-edges", "require_manifold_edges", pass: t.nonManifoldEdges == 0, value: Double(t.nonManifoldEdges),
-             "\(t.nonManifoldEdges) non-manifold edges (three or more faces)")
+        // The auditor's own count (per primitive, vertices matched at 1e-5) when measured, else the welded surface's.
+        let auditorNonManifold = m.auditorNonManifoldEdges ?? t.nonManifoldEdges
+        rule("topology.manifold-edges", "require_manifold_edges", pass: auditorNonManifold == 0, value: Double(auditorNonManifold),
+             "\(auditorNonManifold) non-manifold edges (three or more faces)")
         range("topology.boundary-edges", Double(t.boundaryEdges), min: nil, max: "max_boundary_edges", "boundary edges (\(t.boundaryLoops) holes or open borders)")
         rule("topology.winding", "require_consistent_winding", pass: t.isWindingConsistent, value: Double(t.inconsistentEdges),
              "\(t.inconsistentEdges) edges between faces of opposite winding")

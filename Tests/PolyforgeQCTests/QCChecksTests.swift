@@ -95,6 +95,23 @@ let cubeIndices: [UInt32] = [0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 
         #expect(r?.status == .fail && r?.value == 12)
     }
 
+    /// The auditor's manifold-edge check matches vertices after rounding coordinates to 1e-5, per primitive in its
+    /// own coordinates: a third face whose edge ends sit 3e-6 off the shared edge makes it non-manifold; 4e-5 off
+    /// it does not (that face is then merely open).
+    @Test func auditorManifoldEdgesMatchVerticesAtTheFifthDecimal() {
+        var profile = QCProfile(name: "t")
+        profile.rules["require_manifold_edges"] = true
+        for (offset, expected) in [(Float(3e-6), QCStatus.fail), (4e-5, .pass)] {
+            // Two triangles sharing edge 0-1, and a fin on a near copy of that edge (vertices 4, 5) to vertex 6.
+            let positions: [Float] = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, -1, 0,
+                                      offset, 0, 0, 1 + offset, 0, 0, 0.5, 0, 1]
+            let r = check(QCRules.evaluate(measure(scene(positions, indices: [0, 1, 2, 1, 0, 3, 4, 5, 6]), profile), profile: profile),
+                          "topology.manifold-edges")
+            #expect(r?.status == expected, "offset \(offset)")
+            #expect(r?.value == (expected == .fail ? 1 : 0))
+        }
+    }
+
     @Test func aFortyFiveDegreeBevelIsNotHard() {
         // Two faces folded by 45 degrees along the x axis.
         let soup = TriangleSoup(positions: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, -0.7071, 0.7071], indices: [0, 1, 2, 1, 0, 3])
