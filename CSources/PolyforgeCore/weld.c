@@ -202,3 +202,43 @@ size_t pf_weld_refine(const uint32_t *point_of, size_t vertex_count, const float
     free(order);
     return unique;
 }
+
+size_t pf_weld_rounded(const float *positions, size_t vertex_count, size_t position_stride, double scale, uint32_t *remap) {
+    /* Open addressing on the exact integer triple; slots hold a vertex index, keys are recomputed from it. */
+    size_t capacity = 16;
+    while (capacity < vertex_count * 2) capacity <<= 1;
+    uint32_t *table = (uint32_t *)malloc(capacity * sizeof(uint32_t));
+    int64_t *keys = (int64_t *)malloc((vertex_count ? vertex_count : 1) * 3 * sizeof(int64_t));
+    if (!table || !keys) {
+        free(table);
+        free(keys);
+        for (size_t i = 0; i < vertex_count; ++i) remap[i] = (uint32_t)i;
+        return vertex_count;
+    }
+    memset(table, 0xFF, capacity * sizeof(uint32_t));
+    const size_t mask = capacity - 1;
+    size_t unique = 0;
+    for (size_t i = 0; i < vertex_count; ++i) {
+        const float *p = positions + i * position_stride;
+        int64_t *k = keys + 3 * i;
+        int finite = 1;
+        for (int d = 0; d < 3; ++d) {
+            double x = floor((double)p[d] * scale + 0.5); /* JavaScript's Math.round: halves go up */
+            if (!(x > -9.0e18 && x < 9.0e18)) finite = 0;
+            k[d] = finite ? (int64_t)x : 0;
+        }
+        remap[i] = (uint32_t)i;
+        if (!finite) { unique++; continue; }
+        size_t s = (size_t)hash_cell(k[0], k[1], k[2]) & mask;
+        for (;;) {
+            uint32_t r = table[s];
+            if (r == EMPTY) { table[s] = (uint32_t)i; unique++; break; }
+            const int64_t *q = keys + 3 * (size_t)r;
+            if (q[0] == k[0] && q[1] == k[1] && q[2] == k[2]) { remap[i] = r; break; }
+            s = (s + 1) & mask;
+        }
+    }
+    free(table);
+    free(keys);
+    return unique;
+}

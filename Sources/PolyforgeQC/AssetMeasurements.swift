@@ -144,16 +144,9 @@ public struct AssetMeasurements: Sendable {
         for mesh in scene.meshes {
             for p in mesh.primitives where p.mode == .triangles && !p.indices.isEmpty {
                 let positions = p.positions
-                var ids: [SIMD3<Int64>: UInt32] = [:]
-                ids.reserveCapacity(positions.count / 3)
                 var remap = [UInt32](repeating: 0, count: positions.count / 3)
-                for v in 0..<(positions.count / 3) {
-                    let key = SIMD3<Int64>((0..<3).map { k in
-                        // JavaScript's Math.round: halves go up.
-                        let x = (Double(positions[3 * v + k]) * 1e5 + 0.5).rounded(.down)
-                        return x.isFinite ? Int64(Swift.max(-9e18, Swift.min(9e18, x))) : Int64.min
-                    })
-                    if let id = ids[key] { remap[v] = id } else { remap[v] = UInt32(v); ids[key] = UInt32(v) }
+                _ = positions.withUnsafeBufferPointer { pos in
+                    remap.withUnsafeMutableBufferPointer { pf_weld_rounded(pos.baseAddress, pos.count / 3, 3, 1e5, $0.baseAddress) }
                 }
                 let soup = TriangleSoup(positions: positions, indices: p.indices.map { remap[Int($0)] })
                 let e = UVQuality.edgeAngles(soup, thresholdDegrees: threshold)

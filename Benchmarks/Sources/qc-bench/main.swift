@@ -11,7 +11,7 @@
 //    M triangles/s. Also one serial pass over the small assets (< 5k triangles) that splits read from checks.
 // 3. Slow checks: a 1M-triangle ScanSurface with its UVs cut into an 8×8 atlas of islands (gutters between them)
 //    and a 1024² PNG; times the weld + topology analysis (non-manifold edges), the auditor-tolerance weld + edge
-//    angles (beveled edges), the UV overlap estimate and the gutter check (UV islands + collisions at 1024²),
+//    angles and 3-face edges as the auditor finds them (beveled and manifold edges), the UV overlap estimate and the gutter check (UV islands + collisions at 1024²),
 //    the whole AssetMeasurements with all of them on, and QCRunner.check on the mesh written as GLB
 //    (read included). Median of `--slow-runs` (5).
 #if canImport(Glibc)
@@ -485,7 +485,7 @@ if !options.skipSlow {
 
     var t: [String: [Double]] = [:]
     var facts: [String: String] = [:]
-    let order = ["non-manifold (weld 1e-8 + topology)", "beveled edges (weld 1e-5 + edge angles)",
+    let order = ["non-manifold (weld 1e-8 + topology)", "auditor edges (match at 1e-5 + angles + 3-face edges)",
                  "UV overlaps (\(overlapResolution)² grid)", "UV gutters (islands + collisions at 1024²)",
                  "slow checks, total", "AssetMeasurements (all checks on)", "QCRunner.check on the GLB (read + all)"]
     let glb = FileSystem.join(benchmarksDirectory, ".cache/qc-atlas-\(options.slowTriangles).glb")
@@ -501,8 +501,13 @@ if !options.skipSlow {
         let topo = components.withUnsafeMutableBufferPointer { MeshTopology.analyze(welded, faceComponents: $0.baseAddress) }
         let a = seconds() - t0
         t0 = seconds()
-        let auditorWeld = MeshTopology.weldPositions(soup, tolerance: 1e-5).soup
-        let edges = UVQuality.edgeAngles(auditorWeld, thresholdDegrees: 90)
+        // As AssetMeasurements does for the auditor: vertices matched after rounding to 1e-5, then angles and 3-face edges.
+        let local = prim.positions
+        var matched = [UInt32](repeating: 0, count: local.count / 3)
+        _ = local.withUnsafeBufferPointer { p in matched.withUnsafeMutableBufferPointer { pf_weld_rounded(p.baseAddress, p.count / 3, 3, 1e5, $0.baseAddress) } }
+        let auditorSoup = TriangleSoup(positions: local, indices: prim.indices.map { matched[Int($0)] })
+        let edges = UVQuality.edgeAngles(auditorSoup, thresholdDegrees: 90)
+        _ = MeshTopology.analyze(auditorSoup).nonManifoldEdges
         let b = seconds() - t0
         t0 = seconds()
         let overlap = UVQuality.overlap(uvs: uvs, indices: prim.indices, resolution: overlapResolution)

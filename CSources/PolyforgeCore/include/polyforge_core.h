@@ -92,6 +92,12 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
  *              `attribute_tolerance`, or the vertex itself.
  * Cheaper than a second positional weld: no spatial hashing, points are already known. Parallel over points;
  * the result is the same for any thread count. Returns the number of vertices with remap[i] == i. */
+/* Merges vertices whose coordinates agree after rounding: floor(x * scale + 0.5) per axis (JavaScript's Math.round,
+ * which the glTF Asset Auditor matches vertices with at scale 1e5). Exact integer keys, so no tolerance chain and
+ * no float collisions however large the coordinates. remap and the return value as pf_weld; non-finite positions
+ * never merge. Single-threaded; deterministic. */
+size_t pf_weld_rounded(const float *positions, size_t vertex_count, size_t position_stride, double scale, uint32_t *remap);
+
 size_t pf_weld_refine(const uint32_t *point_of, size_t vertex_count, const float *attributes, size_t attribute_count,
                       size_t attribute_stride, float attribute_tolerance, uint32_t *remap);
 
