@@ -140,15 +140,16 @@ static inline int pf_zero_area(const float *positions, uint32_t a, uint32_t b, u
     double e2[3] = {r[0] - p[0], r[1] - p[1], r[2] - p[2]};
     double e3[3] = {r[0] - q[0], r[1] - q[1], r[2] - q[2]};
     double cx = e1[1] * e2[2] - e1[2] * e2[1], cy = e1[2] * e2[0] - e1[0] * e2[2], cz = e1[0] * e2[1] - e1[1] * e2[0];
-    double twice_area = sqrt(cx * cx + cy * cy + cz * cz);
     double l1 = e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2];
     double l2 = e2[0] * e2[0] + e2[1] * e2[1] + e2[2] * e2[2];
     double l3 = e3[0] * e3[0] + e3[1] * e3[1] + e3[2] * e3[2];
-    double longest = sqrt(l1 > l2 ? (l1 > l3 ? l1 : l3) : (l2 > l3 ? l2 : l3));
-    if (longest == 0) return 1;
-    double threshold = 4.0 * 1.1920929e-7 * longest;
-    if (threshold < 1e-8) threshold = 1e-8;
-    return twice_area / longest < threshold;
+    double longest2 = l1 > l2 ? (l1 > l3 ? l1 : l3) : (l2 > l3 ? l2 : l3);
+    if (longest2 == 0) return 1;
+    /* height = twice_area / longest < threshold, squared: no square root or division on the hot path. */
+    const double relative = 4.0 * 1.1920929e-7;
+    double threshold2 = relative * relative * longest2;
+    if (threshold2 < 1e-16) threshold2 = 1e-16;
+    return cx * cx + cy * cy + cz * cz < threshold2 * longest2;
 }
 
 static inline double pf_triangle_area(const float *positions, uint32_t a, uint32_t b, uint32_t c) {
