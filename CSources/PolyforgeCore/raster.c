@@ -213,7 +213,11 @@ static float material_alpha(const raster_context *c, uint32_t t, const uint32_t 
     return alpha;
 }
 
-/* The alpha-tested edge loop: one sample at a time, because every covered sample samples the texture. */
+/* Per-sample cutoffs for BLEND drawn by coverage: a 2x2 ordered pattern over each pixel's samples. */
+static const float BLEND_CUTOFF[4] = {0.125f, 0.625f, 0.875f, 0.375f};
+
+/* The alpha-tested edge loop: one sample at a time, because every covered sample samples the texture.
+ * cutoff < 0 means BLEND by coverage: the sample's cutoff comes from BLEND_CUTOFF. */
 static void raster_masked(const raster_context *c, uint32_t t, const uint32_t v[3], const edge_fn e[3], float area,
                           float z0, float k1, float k2, float cutoff, long tile_x0, long tile_y0,
                           long sx0, long sx1, long sy0, long sy1, float *depth, uint32_t *ids) {
@@ -227,7 +231,8 @@ static void raster_masked(const raster_context *c, uint32_t t, const uint32_t v[
             float z = z0 + (w1 * k1 + w2 * k2);
             if (!(z < depth[y * TILE_SAMPLES + x])) continue;
             const float b[3] = {w0 / area, w1 / area, w2 / area};
-            if (material_alpha(c, t, v, b) < cutoff) continue;
+            float limit = cutoff >= 0.0f ? cutoff : BLEND_CUTOFF[((tile_x0 + x) & 1) | (((tile_y0 + y) & 1) << 1)];
+            if (material_alpha(c, t, v, b) < limit) continue;
             depth[y * TILE_SAMPLES + x] = z;
             ids[y * TILE_SAMPLES + x] = t;
         }
@@ -261,10 +266,12 @@ static void raster_triangle(const raster_context *c, uint32_t t, long tile_x0, l
     float k1 = (c->sz[v1] - z0) * inverse_area, k2 = (c->sz[v2] - z0) * inverse_area;
 
     uint32_t material = c->mesh->materials ? c->mesh->materials[t] : 0;
-    if (material < c->options->material_count && c->options->materials[material].alpha_cutoff > 0.0f) {
+    if (material < c->options->material_count &&
+        (c->options->materials[material].alpha_cutoff > 0.0f || c->options->materials[material].alpha_blend)) {
         const uint32_t v[3] = {v0, v1, v2};
         const edge_fn e[3] = {e0, e1, e2};
-        raster_masked(c, t, v, e, area, z0, k1, k2, c->options->materials[material].alpha_cutoff,
+        const pf_raster_material *m = &c->options->materials[material];
+        raster_masked(c, t, v, e, area, z0, k1, k2, m->alpha_blend ? -1.0f : m->alpha_cutoff,
                       tile_x0, tile_y0, sx0, sx1, sy0, sy1, depth, ids);
         return;
     }

@@ -349,6 +349,7 @@ public struct RenderGeometry: Sendable {
         out.double_sided = material?.doubleSided == true ? 1 : 0
         out.unlit = material?.extensions?["KHR_materials_unlit"] != nil ? 1 : 0
         out.alpha_cutoff = material?.alphaMode == .mask ? max(material!.alphaCutoff, 1e-6) : 0
+        out.alpha_blend = material?.alphaMode == .blend ? 1 : 0
         guard hasUV, let reference = material?.baseColorTexture,
               reference.texture >= 0, reference.texture < scene.textures.count,
               let source = scene.textures[reference.texture].source, source >= 0, source < scene.images.count else { return out }

@@ -191,6 +191,34 @@ func frontOrthographic(halfHeight: Float) -> Camera {
         #expect(opaque.pixel(8, 32)[1] == 0)
     }
 
+    /// BLEND draws by coverage: alpha 0.5 covers two of a pixel's four samples, 0.3 one of them, so the pixel mixes
+    /// the red front quad and the green one behind in those proportions (in linear light, then sRGB encoded).
+    @Test func blendMaterialsShowWhatIsBehindInProportionToAlpha() {
+        func quad(_ z: Float, material: Int) -> Primitive {
+            var q = Primitive(streams: [VertexStream(.position, components: 3, data: [-1, -1, z, 1, -1, z, 1, 1, z, -1, 1, z])],
+                              indices: [0, 1, 2, 0, 2, 3])
+            q.material = material
+            return q
+        }
+        func srgb(_ linear: Double) -> Double { linear <= 0.0031308 ? 12.92 * linear * 255 : (1.055 * pow(linear, 1 / 2.4) - 0.055) * 255 }
+        var options = RenderOptions(width: 32, height: 32)
+        options.unlit = true
+        for (alpha, redShare) in [(Float(0.5), 0.5), (0.3, 0.25), (1.0, 1.0), (0.1, 0.0)] {
+            var front = Material(), back = Material()
+            front.baseColorFactor = [1, 0, 0, alpha]
+            front.alphaMode = .blend
+            back.baseColorFactor = [0, 1, 0, 1]
+            let s = scene([quad(0.5, material: 0), quad(0, material: 1)], materials: [front, back])
+            for scalar in [false, true] {
+                options.scalarCoverage = scalar
+                let p = ThumbnailRenderer(scene: s).render(camera: frontOrthographic(halfHeight: 1), options: options).pixel(16, 16)
+                #expect(abs(Double(p[0]) - srgb(redShare)) <= 1.5, "alpha \(alpha): red \(p[0])")
+                #expect(abs(Double(p[1]) - srgb(1 - redShare)) <= 1.5, "alpha \(alpha): green \(p[1])")
+                #expect(p[2] == 0 && p[3] == 255)
+            }
+        }
+    }
+
     @Test func nearerTriangleWinsWhateverTheOrder() {
         // Red at z = 0.2 and green at z = -0.2 overlap in the middle; green is submitted last but is behind.
         func triangle(_ z: Float, _ material: Int, dx: Float) -> Primitive {

@@ -394,7 +394,10 @@ typedef struct pf_raster_texture {
  * (clockwise on screen) are culled. unlit != 0 shades with base color only (KHR_materials_unlit).
  * alpha_cutoff > 0 turns on the alpha test (glTF alphaMode MASK): a sample whose alpha, base_color[3] times
  * the texel's alpha times the vertex color's alpha, is below alpha_cutoff is not drawn, so what is behind
- * shows through. 0 draws every sample opaque (OPAQUE; BLEND is drawn opaque too). */
+ * shows through. 0 draws every sample opaque (OPAQUE).
+ * alpha_blend != 0 (glTF BLEND) draws by coverage instead: each of a pixel's four samples has its own cutoff
+ * (1/8, 3/8, 5/8, 7/8 in a fixed pattern), so alpha 0.3 covers about one sample in four and what is behind shows
+ * through in proportion, with no sorting and the same result on any thread count. alpha_cutoff is then ignored. */
 typedef struct pf_raster_material {
     float base_color[4];
     int32_t texture;
@@ -402,6 +405,7 @@ typedef struct pf_raster_material {
     int32_t double_sided;
     int32_t unlit;
     float alpha_cutoff;
+    int32_t alpha_blend;
 } pf_raster_material;
 
 /* The geometry of one draw. Every stream is per vertex, tightly packed, vertex_count entries:
