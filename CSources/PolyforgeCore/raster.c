@@ -454,6 +454,12 @@ static void shade(const raster_context *c, uint32_t t, float px, float py, float
         /* Key light, a sky/ground hemisphere and a little camera fill so no side reads as black. */
         float light = 0.70f * (key > 0.0f ? key : 0.0f) + 0.18f + 0.22f * sky + 0.12f * (facing > 0.0f ? facing : 0.0f);
         for (int ch = 0; ch < 3; ++ch) color[ch] *= light;
+        if (m && (m->sheen_color[0] > 0.0f || m->sheen_color[1] > 0.0f || m->sheen_color[2] > 0.0f)) {
+            /* Cloth: a soft base of sheen plus a rim where the surface turns away from the eye. */
+            float rim = 1.0f - (facing > 0.0f ? facing : 0.0f);
+            float sheen = 0.25f + 0.75f * rim * rim;
+            for (int ch = 0; ch < 3; ++ch) color[ch] += m->sheen_color[ch] * sheen * (0.4f + 0.6f * (key > 0.0f ? key : 0.0f));
+        }
     }
 
     if (o->flags & PF_RASTER_WIREFRAME) {

@@ -350,6 +350,10 @@ public struct RenderGeometry: Sendable {
         out.unlit = material?.extensions?["KHR_materials_unlit"] != nil ? 1 : 0
         out.alpha_cutoff = material?.alphaMode == .mask ? max(material!.alphaCutoff, 1e-6) : 0
         out.alpha_blend = material?.alphaMode == .blend ? 1 : 0
+        if let sheen = material?.extensions?["KHR_materials_sheen"] {
+            let factor = sheen["sheenColorFactor"]?.arrayValue?.compactMap { $0.doubleValue } ?? []
+            if factor.count == 3 { out.sheen_color = (Float(factor[0]), Float(factor[1]), Float(factor[2])) }
+        }
         guard hasUV, let reference = material?.baseColorTexture,
               reference.texture >= 0, reference.texture < scene.textures.count,
               let source = scene.textures[reference.texture].source, source >= 0, source < scene.images.count else { return out }

@@ -219,6 +219,24 @@ func frontOrthographic(halfHeight: Float) -> Camera {
         }
     }
 
+    /// KHR_materials_sheen: a near-black base with a blue sheen reads blue (cloth and velvet glow), brighter towards
+    /// the silhouette than face-on; without the extension the same quad stays near black.
+    @Test func sheenMakesDarkClothReadAsItsSheenColour() {
+        let sphere = Primitive.uvSphereForTests()
+        var velvet = Material()
+        velvet.baseColorFactor = [0.01, 0.01, 0.01, 1]
+        velvet.extensions = ["KHR_materials_sheen": ["sheenColorFactor": [0.1, 0.2, 0.8]]]
+        let camera = frontOrthographic(halfHeight: 1.2)
+        let options = RenderOptions(width: 64, height: 64)
+        let lit = ThumbnailRenderer(scene: scene([sphere], materials: [velvet])).render(camera: camera, options: options)
+        velvet.extensions = nil
+        let plain = ThumbnailRenderer(scene: scene([sphere], materials: [velvet])).render(camera: camera, options: options)
+        let centre = lit.pixel(32, 32), rim = lit.pixel(32, 7)
+        #expect(centre[2] > centre[0] + 40 && centre[2] > 100, "centre \(centre)")
+        #expect(Int(rim[2]) > Int(centre[2]), "rim \(rim) vs centre \(centre)")
+        #expect(plain.pixel(32, 32)[2] < 40)
+    }
+
     @Test func nearerTriangleWinsWhateverTheOrder() {
         // Red at z = 0.2 and green at z = -0.2 overlap in the middle; green is submitted last but is behind.
         func triangle(_ z: Float, _ material: Int, dx: Float) -> Primitive {
@@ -270,5 +288,27 @@ func frontOrthographic(halfHeight: Float) -> Camera {
         #expect(ThumbnailRenderer(scene: scene([p], materials: [material])).render(camera: camera, options: options).coveredPixelCount == 0)
         material.doubleSided = true
         #expect(ThumbnailRenderer(scene: scene([p], materials: [material])).render(camera: camera, options: options).coveredPixelCount > 50)
+    }
+}
+
+extension Primitive {
+    /// A unit UV sphere with normals, facing every way: for shading tests.
+    static func uvSphereForTests(rings: Int = 24, segments: Int = 48) -> Primitive {
+        var positions: [Float] = [], indices: [UInt32] = []
+        for r in 0...rings {
+            let theta = Float(r) / Float(rings) * .pi
+            for sgm in 0...segments {
+                let phi = Float(sgm) / Float(segments) * 2 * .pi
+                positions += [sinf(theta) * cosf(phi), cosf(theta), -sinf(theta) * sinf(phi)]
+            }
+        }
+        for r in 0..<rings { for sgm in 0..<segments {
+            let a = UInt32(r * (segments + 1) + sgm), b = a + UInt32(segments + 1)
+            indices += [a, b, a + 1, a + 1, b, b + 1]
+        } }
+        var p = Primitive(streams: [VertexStream(.position, components: 3, data: positions),
+                                    VertexStream(.normal, components: 3, data: positions)], indices: indices)
+        p.material = 0
+        return p
     }
 }

@@ -397,7 +397,9 @@ typedef struct pf_raster_texture {
  * shows through. 0 draws every sample opaque (OPAQUE).
  * alpha_blend != 0 (glTF BLEND) draws by coverage instead: each of a pixel's four samples has its own cutoff
  * (1/8, 3/8, 5/8, 7/8 in a fixed pattern), so alpha 0.3 covers about one sample in four and what is behind shows
- * through in proportion, with no sorting and the same result on any thread count. alpha_cutoff is then ignored. */
+ * through in proportion, with no sorting and the same result on any thread count. alpha_cutoff is then ignored.
+ * sheen_color (linear RGB, KHR_materials_sheen's sheenColorFactor; zeros for none) adds the glow cloth and velvet
+ * have at grazing angles, on top of the lit base color, so dark fabric does not read as black. */
 typedef struct pf_raster_material {
     float base_color[4];
     int32_t texture;
@@ -406,6 +408,7 @@ typedef struct pf_raster_material {
     int32_t unlit;
     float alpha_cutoff;
     int32_t alpha_blend;
+    float sheen_color[3];
 } pf_raster_material;
 
 /* The geometry of one draw. Every stream is per vertex, tightly packed, vertex_count entries:
