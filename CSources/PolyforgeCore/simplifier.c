@@ -896,8 +896,11 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             min_error = c.cand[c.order[0]].error;
             size_t goal = (count - target) / 3;
             float pass_limit = limit_sq;
-            /* keep each pass from racing ahead of the error the goal needs */
-            size_t gi = goal / 2 < n ? goal / 2 : n - 1;
+            /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
+             * the mesh, let this pass finish it: one more pass would rank every edge again for a handful of collapses */
+            size_t needed = goal / 2;
+            if (goal <= count / 30) needed = goal * 2;
+            size_t gi = needed < n ? needed : n - 1;
             float bound = c.cand[c.order[gi]].error * PASS_ERROR_BOUND * PASS_ERROR_BOUND;
             if (bound < pass_limit) pass_limit = bound;
             if (pass_limit < min_error) pass_limit = min_error;
