@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks `polyforge repair --watertight` on the shared assets the repair issue names, with trimesh as the judge.
 
-    python3 scripts/check-repair.py [POLYFORGE_BINARY]
+    python3 scripts/check-repair.py [POLYFORGE_BINARY] [--fair-holes]
 
 For each file: repair it to PLY, load the result in trimesh (vertices merged by position, so kept UV seams are not holes) and
 print what trimesh finds: degenerate faces, non-manifold edges (more than two faces), winding consistency and
@@ -13,7 +13,9 @@ Exit 1 when trimesh finds a defect or the input-to-output mean is 0.2% of the di
 import json, os, subprocess, sys, tempfile
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, ".build/release/polyforge")
+extra = [a for a in sys.argv[1:] if a.startswith("--")]
+positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+binary = positional[0] if positional else os.path.join(root, ".build/release/polyforge")
 assets = os.path.join(root, "..", "shared", "assets")
 files = ["mesh/soup.stl", "mesh/wallhole.obj", "mesh/chair_model.obj", "mesh/capsule.obj", "mesh/busted.STL",
          "ai/trellis_AlexHe1234_sample.glb", "ai/trellis_chedinhtrung_sample.glb"]
@@ -33,7 +35,7 @@ with tempfile.TemporaryDirectory() as tmp:
     for name in files:
         source = os.path.join(assets, name)
         out = os.path.join(tmp, os.path.basename(name) + ".ply")
-        r = subprocess.run([binary, "repair", "--watertight", source, out, "--json"], capture_output=True, text=True)
+        r = subprocess.run([binary, "repair", "--watertight", *extra, source, out, "--json"], capture_output=True, text=True)
         if r.returncode not in (0, 2) or not os.path.exists(out):
             print(f"{name:38} repair failed ({r.returncode}): {r.stderr.strip()[:200]}")
             failed = True

@@ -9,6 +9,9 @@ public struct RepairOptions: Sendable {
     public var keepSeams = true
     /// Fill boundary loops of up to this many edges; 0 fills nothing.
     public var maxHoleEdges = 100
+    /// Fair the fills (refine them and let them follow the surrounding surface's curvature) instead of leaving them
+    /// flat; adds points inside the holes.
+    public var fairHoles = false
     /// Remove components below this fraction of the mesh's total area; 0 removes none.
     public var floaterFraction: Float = 0
     /// Remove components below this fraction of the largest component's area; 0 removes none.
@@ -117,8 +120,12 @@ public struct RepairPipeline: Sendable {
         let turnNormals = source.normalsAgainstWinding(work, among: flippedVertices)
         steps.append(RepairStepReport(step: "normals", counts: [("vertex normals turned", turnNormals.reduce(0) { $0 + ($1 ? 1 : 0) })]))
         if options.maxHoleEdges > 0 {
+            let facesBeforeFill = work.triangleCount
             let fill = HoleFiller(maxEdges: options.maxHoleEdges).apply(to: &work)
             steps.append(fill.report)
+            if options.fairHoles && fill.filledTriangles > 0 {
+                steps.append(HoleFairing().apply(to: &work, firstFillFace: facesBeforeFill).report)
+            }
             if fill.filledTriangles > 0 {
                 var again = Orient().apply(to: &work).report
                 again.step = "orient-filled"

@@ -14,7 +14,8 @@ struct RepairCommand: ParsableCommand {
             coincident vertices; UV/normal seams kept unless --no-keep-seams), cleanup (repeated-index, zero-area and \
             duplicate faces, including back-to-back pairs), make manifold (split edges with three or more faces and \
             bow-tie vertices), remove floaters (only with --remove-floaters), orient (consistent winding, closed \
-            shells outward), fill holes (boundary loops up to --fill-holes edges, with no new vertices); with \
+            shells outward), fill holes (boundary loops up to --fill-holes edges, flat, with no new vertices; with \
+            --fair-holes the fills are refined and follow the curvature around them); with \
             --watertight, also remove open slivers under 0.1% of the area (such as lone fins cut off non-manifold \
             edges), which no fill can close.
 
@@ -40,6 +41,9 @@ struct RepairCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Remove pieces with less than this fraction of the mesh's total area (e.g. 0.01).", valueName: "fraction"))
     var removeFloaters: Float?
 
+    @Flag(name: .customLong("fair-holes"), help: "Fair the hole fills: refine them and let them follow the curvature of the surface around them, instead of flat caps (adds points inside the holes).")
+    var fairHoles = false
+
     @Flag(name: .long, help: "Require a watertight result: also drop open slivers under 0.1% of the area that no fill can close, and exit with code 2, saying why, when the result is still open.")
     var watertight = false
 
@@ -64,6 +68,7 @@ struct RepairCommand: ParsableCommand {
         options.weldTolerance = weldTolerance
         options.keepSeams = keepSeams
         options.maxHoleEdges = fillHoles
+        options.fairHoles = fairHoles
         options.floaterFraction = removeFloaters ?? 0
         // A closed result is asked for: open slivers below 0.1% of the area, which no fill can close, go too.
         if watertight { options.openSliverFraction = 1e-3 }

@@ -181,6 +181,49 @@ import PolyforgeTopology
         #expect(kept.meshes[0].primitives[0].stream(.normal)?.data == input.meshes[0].primitives[0].stream(.normal)?.data)
     }
 
+    /// A unit sphere with a 48-edge hole where its top cap was: the flat fill cuts across (its faces sag 7% of the
+    /// radius inside the sphere); the faired fill follows the curvature (under 1%), and stays watertight and manifold.
+    @Test func fairedFillFollowsTheSphereWhereAFlatFillCutsAcross() throws {
+        let rings = 24, segments = 48
+        var positions: [Float] = []
+        for r in 1..<rings {
+            let theta = Float(r) / Float(rings) * .pi
+            for k in 0..<segments {
+                let phi = Float(k) / Float(segments) * 2 * .pi
+                positions += [sinf(theta) * cosf(phi), cosf(theta), -sinf(theta) * sinf(phi)]
+            }
+        }
+        positions += [0, -1, 0]
+        let south = UInt32(positions.count / 3 - 1)
+        func ring(_ r: Int, _ k: Int) -> UInt32 { UInt32((r - 1) * segments + (k % segments)) }
+        var indices: [UInt32] = []
+        for r in 3..<(rings - 1) {   // the north cap (rings 1-2 and the pole) is left out: the hole
+            for k in 0..<segments { indices += [ring(r, k), ring(r + 1, k), ring(r, k + 1), ring(r, k + 1), ring(r + 1, k), ring(r + 1, k + 1)] }
+        }
+        for k in 0..<segments { indices += [ring(rings - 1, k), south, ring(rings - 1, k + 1)] }
+        let input = Self.scene(positions: positions, indices: indices)
+        func repaired(fair: Bool) throws -> (sag: Float, report: RepairReport) {
+            var options = RepairOptions()
+            options.fairHoles = fair
+            let (out, report) = RepairPipeline(options: options).repair(input)
+            let p = try #require(out.meshes.first?.primitives.first)
+            let q = p.positions
+            var worst: Float = 0
+            for f in 0..<(p.indices.count / 3) {
+                let c = (0..<3).map { d in (0..<3).reduce(Float(0)) { $0 + q[3 * Int(p.indices[3 * f + $1]) + d] } / 3 }
+                worst = max(worst, abs((c[0] * c[0] + c[1] * c[1] + c[2] * c[2]).squareRoot() - 1))
+            }
+            return (worst, report)
+        }
+        let flat = try repaired(fair: false), faired = try repaired(fair: true)
+        #expect(flat.sag > 0.05, "flat fill sag \(flat.sag)")
+        #expect(faired.sag < 0.01, "faired sag \(faired.sag)")
+        for r in [flat.report, faired.report] {
+            #expect(r.after.isWatertight && r.after.nonManifoldEdges == 0 && r.after.isWindingConsistent && r.after.degenerateFaces == 0)
+        }
+        #expect((faired.report.steps.first { $0.step == "fair-holes" }?["points added"] ?? 0) > 100)
+    }
+
     @Test func insideOutCubeIsTurnedOutward() {
         var indices = Self.cubeIndices
         for f in 0..<12 { indices.swapAt(3 * f + 1, 3 * f + 2) }
