@@ -4,14 +4,36 @@
  * Hoppe (each triangle's attribute gradient, so UVs/normals/colors enter the metric), vertex classes and
  * sorted collapse passes in the manner of meshoptimizer's simplifier, plus optimal placement of interior
  * vertices, a link-condition guard and a permissive mode that relaxes seam and border rules step by step.
- * Everything is allocated once per call; each pass ranks candidates in parallel (deterministic: one value
- * per candidate, then a stable sort), and collapses them in sorted order on one thread. */
+ *
+ * Spatial cells make the passes parallel and keep them in cache. The vertices are reordered along a Morton curve
+ * and cut into cells of a few thousand; each triangle belongs to one cell. In a pass, a collapse whose two
+ * vertices and their whole neighbourhoods lie in one cell touches nothing another cell reads, so the cells walk
+ * their own error-sorted candidates at the same time, each in its own part of memory. Cells ignore the pass's
+ * triangle goal; they log what they did, and when the logs together overshoot it, one cut by error (ties by cell,
+ * then log order) keeps a prefix of every log and undoes the rest. The few candidates that straddle cells go last,
+ * serially, in error order. The cells are fixed by the mesh, not by the thread count, so the output is identical
+ * for any number of threads. Everything is allocated once per call. */
 #include "polyforge_core.h"
+#include "core_common.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef _OPENMP
+int omp_get_thread_num(void);
+int omp_get_num_threads(void);
+#endif
+#ifdef PF_PROFILE
+#include <stdio.h>
+#include <time.h>
+static double prof_now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1e3+t.tv_nsec/1e6;}
+double prof_t[16]; long prof_ranked;
+#define PROF(k, stmt) do { double _t0 = prof_now(); stmt; prof_t[k] += prof_now() - _t0; } while (0)
+#else
+#define PROF(k, stmt) stmt
+#endif
 
 enum { K_MANIFOLD = 0, K_BORDER, K_SEAM, K_COMPLEX, K_LOCKED, K_COUNT };
 
@@ -33,11 +55,14 @@ static const unsigned char has_opposite[K_COUNT][K_COUNT] = {
     {1, 0, 1, 0, 0},
 };
 
-#define PF_NONE 0xFFFFFFFFu
 #define PF_MANY 0xFFFFFFFEu
 #define MAX_ATTR 32
 #define BORDER_WEIGHT 10.0f
 #define PASS_ERROR_BOUND 1.5f
+/* Vertices per cell: big enough that few collapses straddle two cells (about 10% here), small enough that a
+ * cell's vertices, quadrics and adjacency stay in the core's cache while it is walked. */
+#define CELL_VERTICES 4096
+#define MORTON_BITS 10
 
 /* Double precision: in float, the cancellation in Q(p) leaves noise of ~1e-4 of the diagonal after the square
  * root, which would hide real errors of that size on dense meshes and stop flat regions from collapsing. */
@@ -45,22 +70,61 @@ typedef struct quadric {
     double a00, a11, a22, a10, a20, a21, b0, b1, b2, c, w;
 } quadric;
 
+/* A position quadric in its vertex's own frame: Q(x) = y'Ay + 2b.y + c with y = x - pos[r], r the position's
+ * representative. Around its own vertex every term is small (at the start b and c are exactly 0: every plane
+ * passes through the vertex), so float keeps what matters, at half the memory of a double quadric in global
+ * coordinates, and ranking is bound by loading quadrics. Frames are changed, summed and evaluated in double. */
+typedef struct local_quadric {
+    float a00, a11, a22, a10, a20, a21, b0, b1, b2, c, w;
+} local_quadric;
+
 typedef struct candidate {
     uint32_t v0, v1;
     float error;
 } candidate;
 
+/* One collapse a cell made, kept until the pass's cut decides whether it stays: what committing needs (the
+ * quadric sums wait until then) and what undoing it needs (the survivor's position before). */
+typedef struct collapse_record {
+    uint32_t i0, i1;
+    float error;
+    float p[3];
+    float before[3];
+    unsigned char moved, was_moved, tris, unused;
+} collapse_record;
+
+typedef struct cell {
+    uint32_t vbegin, vend;            /* its vertices, in the working order */
+    int contiguous;                   /* first partition: its vertices are vbegin..vend; second: b_order[vbegin..vend] */
+    size_t tbegin, tcap, tcount;      /* its triangles: work[tbegin, tbegin + tcount) of a slot of tcap indices */
+    size_t list, selected;            /* its candidates under the pass limit, sorted, at order[list ...] (second
+                                       * partition: sort_tmp[list ...]) */
+    size_t log_begin, logged, kept;   /* records at log[log_begin ...]: vbegin / 2 + the cell's index */
+    size_t tris;                      /* triangles the logged collapses remove */
+    size_t collapses;
+    double max_position_error;
+    float max_error;
+} cell;
+
 typedef struct ctx {
-    size_t vcount, icount, acount;
+    size_t vcount, acount;
     float *pos;          /* working positions, normalised: (p - min) / diagonal, 3 per vertex */
     float *attr;         /* working attributes, weighted, acount per vertex */
+    uint32_t *order_in;  /* working vertex -> input vertex */
     uint32_t *remap;     /* first vertex at the same position */
     uint32_t *wedge;     /* circular list of vertices at the same position */
     unsigned char *kind;
-    const unsigned char *user_locked;
+    unsigned char *locked; /* the caller's locks, in the working order (NULL: none) */
     unsigned char *moved;
+    unsigned char *deep;   /* every neighbour in the vertex's cell (bit 0) and the same for its whole wedge (bit 1);
+                            * bits 2 and 3: the same for the second partition's cell */
+    unsigned char *dirty;  /* a collapse of the last pass changed the vertex (quadric, position, attributes) */
+    int rerank_all;        /* classes changed (a permissive step): no candidate's rank carries over */
+    uint32_t *cell_of;     /* the first partition's cell of each vertex */
+    uint32_t *b_order;     /* the vertices along the second partition's curve */
+    uint32_t *b_of;        /* the second partition's cell of each vertex */
     uint32_t *loop, *loopback;
-    quadric *q;          /* position quadric, per remap representative */
+    local_quadric *q;    /* position quadric, per remap representative, in its frame */
     quadric *qa;         /* attribute quadric, per vertex */
     float *grad;         /* attribute gradients, 4 per attribute per vertex */
     uint32_t *adj_offset; /* vcount + 1 */
@@ -68,10 +132,18 @@ typedef struct ctx {
     uint32_t *collapse_remap;
     uint32_t *merged;     /* the live vertex each input vertex has merged into, across passes */
     unsigned char *pass_locked;
-    candidate *cand;
-    uint32_t *order;     /* candidates in ascending error, stable */
-    uint32_t *histogram;  /* 65536 */
+    uint32_t *work;       /* triangles, grouped by cell */
+    cell *cells;
+    size_t cell_count;
+    cell *bcells;          /* the second partition, for the collapses across the first one's cells */
+    size_t bcell_count;
+    uint32_t *bcount;      /* bcell_count + 1 counters */
+    candidate *cand;      /* per index slot of work: the edge from that corner to the next (v0 PF_NONE: none) */
+    uint32_t *order;      /* per cell: its selected candidates in ascending error, stable */
     uint32_t *sort_tmp;
+    collapse_record *log;
+    uint32_t *histogram;  /* 65536 */
+    uint32_t *thread_histograms; /* 65536 per thread */
     int optimal;          /* place interior collapses at the quadric's minimum */
     int free_attributes;  /* attributes of moved vertices are solved for too */
     int relaxed_borders;  /* permissive step 2: open edges count as manifold, so take both directions */
@@ -96,58 +168,187 @@ static double q_eval(const quadric *q, double x, double y, double z) {
     return r + q->c;
 }
 
+/* q (frame origin `from`) moved to the frame with origin `to`: the same function of x, in double. */
+static void lq_frame(const local_quadric *q, const float *from, const double to[3], quadric *out) {
+    double tx = to[0] - from[0], ty = to[1] - from[1], tz = to[2] - from[2];
+    double a00 = q->a00, a11 = q->a11, a22 = q->a22, a10 = q->a10, a20 = q->a20, a21 = q->a21;
+    double ax = a00 * tx + a10 * ty + a20 * tz, ay = a10 * tx + a11 * ty + a21 * tz, az = a20 * tx + a21 * ty + a22 * tz;
+    out->a00 = a00; out->a11 = a11; out->a22 = a22; out->a10 = a10; out->a20 = a20; out->a21 = a21;
+    out->b0 = q->b0 + ax; out->b1 = q->b1 + ay; out->b2 = q->b2 + az;
+    out->c = tx * ax + ty * ay + tz * az + 2 * (q->b0 * tx + q->b1 * ty + q->b2 * tz) + q->c;
+    out->w = q->w;
+}
+
+/* The position quadric of v's position, in global coordinates (for the general paths with attributes). */
+static void global_quadric(const ctx *c, uint32_t v, quadric *out) {
+    static const double origin[3] = {0, 0, 0};
+    uint32_t r = c->remap[v];
+    lq_frame(&c->q[r], c->pos + 3 * r, origin, out);
+}
+
+static void lq_store(local_quadric *q, const quadric *d) {
+    q->a00 = (float)d->a00; q->a11 = (float)d->a11; q->a22 = (float)d->a22;
+    q->a10 = (float)d->a10; q->a20 = (float)d->a20; q->a21 = (float)d->a21;
+    q->b0 = (float)d->b0; q->b1 = (float)d->b1; q->b2 = (float)d->b2; q->c = (float)d->c; q->w = (float)d->w;
+}
+
+static uint32_t a_cell(const ctx *c, uint32_t v) { return c->cell_of[v]; }
+static uint32_t b_cell(const ctx *c, uint32_t v) { return c->b_of[v]; }
+
+/* ---- spatial order ------------------------------------------------------------------------------------- */
+
+static uint32_t spread_bits(uint32_t x) {
+    x &= 0x3FF;
+    x = (x | (x << 16)) & 0x030000FF;
+    x = (x | (x << 8)) & 0x0300F00F;
+    x = (x | (x << 4)) & 0x030C30C3;
+    x = (x | (x << 2)) & 0x09249249;
+    return x;
+}
+
+/* Positions compare by value (-0 equals +0; NaN after every number, by its bits), then by input index: equal
+ * positions end up next to each other, in input order. */
+static int position_before(const float *positions, size_t stride, uint32_t a, uint32_t b) {
+    const float *pa = positions + (size_t)a * stride, *pb = positions + (size_t)b * stride;
+    for (int k = 0; k < 3; ++k) {
+        float x = pa[k], y = pb[k];
+        int nx = x != x, ny = y != y;
+        if (nx != ny) return ny;
+        if (nx) {
+            uint32_t ux, uy;
+            memcpy(&ux, &x, 4); memcpy(&uy, &y, 4);
+            if (ux != uy) return ux < uy;
+        } else if (x != y) {
+            return x < y;
+        }
+    }
+    return a < b;
+}
+
+static int same_position(const float *positions, size_t stride, uint32_t a, uint32_t b) {
+    const float *pa = positions + (size_t)a * stride, *pb = positions + (size_t)b * stride;
+    return pa[0] == pb[0] && pa[1] == pb[1] && pa[2] == pb[2];
+}
+
+/* Sorts a run of vertices that share a Morton code by position (insertion sort: such runs are a seam's few
+ * copies of one point; a merge sort when a degenerate input puts many vertices in one grid cell). */
+static void sort_run(uint32_t *v, uint32_t *tmp, size_t n, const float *positions, size_t stride) {
+    if (n <= 24) {
+        for (size_t i = 1; i < n; ++i) {
+            uint32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && position_before(positions, stride, x, v[j - 1])) { v[j] = v[j - 1]; --j; }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_run(v, tmp, h, positions, stride);
+    sort_run(v + h, tmp, n - h, positions, stride);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = position_before(positions, stride, v[j], v[i]) ? v[j++] : v[i++];
+    while (i < h) tmp[k++] = v[i++];
+    while (j < n) tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof(uint32_t));
+}
+
+/* order_in: the input vertices along a Morton curve over the bounding box (10 bits per axis), equal positions
+ * together. Returns nothing; keys and tmp are scratch of vcount entries each. */
+static void spatial_order(const float *positions, size_t stride, size_t V, const float bmin[3], const float bmax[3],
+                          uint32_t *order_in, uint32_t *keys, uint32_t *tmp_keys, uint32_t *tmp_order) {
+    float scale[3];
+    for (int k = 0; k < 3; ++k) {
+        float e = bmax[k] - bmin[k];
+        scale[k] = e > 0 && isfinite(e) ? (float)(1 << MORTON_BITS) / e : 0;
+    }
+    long long n = (long long)V;
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+    for (long long v = 0; v < n; ++v) {
+        const float *p = positions + (size_t)v * stride;
+        uint32_t code = 0;
+        for (int k = 0; k < 3; ++k) {
+            float x = (p[k] - bmin[k]) * scale[k];
+            uint32_t g = x > 0 ? (x < (float)((1 << MORTON_BITS) - 1) ? (uint32_t)x : (1 << MORTON_BITS) - 1) : 0;
+            code |= spread_bits(g) << k;
+        }
+        keys[v] = code;
+        order_in[v] = (uint32_t)v;
+    }
+    /* LSD radix sort, three digits of 10 bits: stable, so equal codes keep input order */
+    uint32_t count[1024];
+    uint32_t *ks = keys, *os = order_in, *kd = tmp_keys, *od = tmp_order;
+    for (int shift = 0; shift < 30; shift += 10) {
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < V; ++i) count[(ks[i] >> shift) & 1023]++;
+        uint32_t sum = 0;
+        for (int b = 0; b < 1024; ++b) { uint32_t x = count[b]; count[b] = sum; sum += x; }
+        for (size_t i = 0; i < V; ++i) {
+            uint32_t d = count[(ks[i] >> shift) & 1023]++;
+            kd[d] = ks[i];
+            od[d] = os[i];
+        }
+        uint32_t *t = ks; ks = kd; kd = t;
+        t = os; os = od; od = t;
+    }
+    if (os != order_in) {
+        memcpy(order_in, os, V * sizeof(uint32_t));
+        memcpy(keys, ks, V * sizeof(uint32_t));
+    }
+    for (size_t i = 0; i < V;) {
+        size_t j = i + 1;
+        while (j < V && keys[j] == keys[i]) ++j;
+        if (j - i > 1) sort_run(order_in + i, tmp_order, j - i, positions, stride);
+        i = j;
+    }
+}
+
 /* ---- setup -------------------------------------------------------------------------------------------- */
 
-static uint32_t hash_position(const float *p) {
-    uint32_t h = 0x9e3779b9u;
-    for (int k = 0; k < 3; ++k) {
-        float f = p[k] == 0.0f ? 0.0f : p[k]; /* -0 == +0 */
-        uint32_t u;
-        memcpy(&u, &f, 4);
-        h ^= u + 0x9e3779b9u + (h << 6) + (h >> 2);
-        h *= 0x85ebca6bu;
-    }
-    return h ^ (h >> 16);
-}
-
-/* remap[v] = first vertex with v's exact position; wedge links the vertices of one position in a ring. */
-static void build_position_remap(ctx *c, const float *positions, size_t stride, uint32_t *table, size_t table_size) {
-    memset(table, 0xFF, table_size * sizeof(uint32_t));
-    for (size_t v = 0; v < c->vcount; ++v) {
-        const float *p = positions + v * stride;
-        size_t slot = hash_position(p) & (table_size - 1);
-        for (;;) {
-            uint32_t t = table[slot];
-            if (t == PF_NONE) { table[slot] = (uint32_t)v; c->remap[v] = (uint32_t)v; break; }
-            const float *o = positions + (size_t)t * stride;
-            if (o[0] == p[0] && o[1] == p[1] && o[2] == p[2]) { c->remap[v] = t; break; }
-            slot = (slot + 1) & (table_size - 1);
-        }
-    }
-    for (size_t v = 0; v < c->vcount; ++v) c->wedge[v] = (uint32_t)v;
-    for (size_t v = 0; v < c->vcount; ++v) {
-        uint32_t r = c->remap[v];
-        if (r != v) { /* insert v after r */
-            c->wedge[v] = c->wedge[r];
-            c->wedge[r] = (uint32_t)v;
-        }
-    }
-}
-
-static void build_adjacency(ctx *c, const uint32_t *indices, size_t icount) {
+/* Builds the (next, prev) corner lists of every vertex from the cells' triangles, in triangle order, and deep bit 0
+ * (no triangle around the vertex leaves its cell). Each thread owns a range of vertices and writes only theirs, so
+ * the lists are the same for any thread count. Then mark_deep completes bit 1. */
+static void build_adjacency(ctx *c) {
     uint32_t *off = c->adj_offset;
-    memset(off, 0, (c->vcount + 1) * sizeof(uint32_t));
-    for (size_t i = 0; i < icount; ++i) off[indices[i] + 1]++;
-    for (size_t v = 0; v < c->vcount; ++v) off[v + 1] += off[v];
-    /* fill using off[v] as cursor, then shift back */
-    for (size_t t = 0; t < icount; t += 3) {
-        uint32_t a = indices[t], b = indices[t + 1], d = indices[t + 2];
-        uint32_t *e;
-        e = c->adj + 2 * off[a]++; e[0] = b; e[1] = d;
-        e = c->adj + 2 * off[b]++; e[0] = d; e[1] = a;
-        e = c->adj + 2 * off[d]++; e[0] = a; e[1] = b;
+    unsigned char *deep = c->deep;
+    memset(deep, 5, c->vcount);
+    size_t V = c->vcount;
+    int parts = PF_MAX_THREADS();
+    size_t corners = 0;
+    for (size_t k = 0; k < c->cell_count; ++k) corners += c->cells[k].tcount;
+    if (parts < 1 || corners < PF_PARALLEL_MIN) parts = 1;
+    memset(off, 0, (V + 1) * sizeof(uint32_t));
+    #pragma omp parallel for schedule(static, 1) if (parts > 1)
+    for (int part = 0; part < parts; ++part) {
+        uint32_t lo = (uint32_t)(V * (size_t)part / (size_t)parts), hi = (uint32_t)(V * (size_t)(part + 1) / (size_t)parts);
+        for (size_t k = 0; k < c->cell_count; ++k) {
+            const uint32_t *w = c->work + c->cells[k].tbegin;
+            for (size_t i = 0, e = c->cells[k].tcount; i < e; ++i) {
+                uint32_t v = w[i];
+                if (v >= lo && v < hi) off[v + 1]++;
+            }
+        }
     }
-    for (size_t v = c->vcount; v > 0; --v) off[v] = off[v - 1];
+    for (size_t v = 0; v < V; ++v) off[v + 1] += off[v];
+    /* fill using off[v] as cursor, then shift back */
+    #pragma omp parallel for schedule(static, 1) if (parts > 1)
+    for (int part = 0; part < parts; ++part) {
+        uint32_t lo = (uint32_t)(V * (size_t)part / (size_t)parts), hi = (uint32_t)(V * (size_t)(part + 1) / (size_t)parts);
+        for (size_t k = 0; k < c->cell_count; ++k) {
+            const uint32_t *w = c->work + c->cells[k].tbegin;
+            for (size_t t = 0, e = c->cells[k].tcount; t < e; t += 3) {
+                uint32_t a = w[t], b = w[t + 1], d = w[t + 2];
+                uint32_t *x;
+                /* a triangle across cells takes bit 0 (all neighbours in the cell) from its corners */
+                uint32_t ka = c->cell_of[a], kb = c->cell_of[b], kd = c->cell_of[d];
+                uint32_t ja = c->b_of[a], jb = c->b_of[b], jd = c->b_of[d];
+                unsigned char whole = (unsigned char)(0xFA | (ka == kb && kb == kd ? 1 : 0) | (ja == jb && jb == jd ? 4 : 0));
+                if (a >= lo && a < hi) { x = c->adj + 2 * off[a]++; x[0] = b; x[1] = d; deep[a] &= whole; }
+                if (b >= lo && b < hi) { x = c->adj + 2 * off[b]++; x[0] = d; x[1] = a; deep[b] &= whole; }
+                if (d >= lo && d < hi) { x = c->adj + 2 * off[d]++; x[0] = a; x[1] = b; deep[d] &= whole; }
+            }
+        }
+    }
+    memmove(off + 1, off, V * sizeof(uint32_t));
     off[0] = 0;
 }
 
@@ -157,23 +358,42 @@ static int has_half_edge(const ctx *c, uint32_t a, uint32_t b) {
     return 0;
 }
 
+/* deep bit 1 (3): bit 0 (2) holds for every vertex at v's position. A collapse between two bit-1 vertices of one
+ * cell reads and writes only that cell's vertices. */
+static void mark_deep(ctx *c) {
+    long long n = (long long)c->vcount;
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+    for (long long v = 0; v < n; ++v) {
+        if (c->remap[v] != (uint32_t)v) continue; /* each ring once, from its representative */
+        unsigned char d = c->deep[v] & 5;
+        for (uint32_t w = c->wedge[v]; w != (uint32_t)v && d; w = c->wedge[w]) d &= c->deep[w];
+        if (!d) continue;
+        uint32_t w = (uint32_t)v;
+        do { c->deep[w] |= (unsigned char)(d << 1); w = c->wedge[w]; } while (w != (uint32_t)v);
+    }
+}
+
 /* Classifies vertices from open (twinless) half-edges, as meshoptimizer does. With relax >= 1 indices are
- * already welded by position (no seams); with relax >= 2 every vertex not locked by the caller is manifold. */
+ * already welded by position (no seams); with relax >= 2 every vertex not locked by the caller is manifold.
+ * Each vertex reads only its own corner lists and its neighbours', so vertices are classified in parallel. */
 static void classify(ctx *c, int lock_border, int relax) {
-    size_t n = c->vcount;
+    long long n = (long long)c->vcount;
     /* oi/oo: the one open half-edge into / out of each vertex (PF_MANY: several); scratch of >= vcount entries */
     uint32_t *oi = c->collapse_remap, *oo = c->order;
-    for (size_t v = 0; v < n; ++v) oi[v] = oo[v] = PF_NONE;
-    for (size_t v = 0; v < n; ++v) {
-        for (uint32_t k = c->adj_offset[v]; k < c->adj_offset[v + 1]; ++k) {
-            uint32_t t = c->adj[2 * k];
-            if (!has_half_edge(c, t, (uint32_t)v)) {
-                oo[v] = (oo[v] == PF_NONE || oo[v] == t) ? t : PF_MANY;
-                oi[t] = (oi[t] == PF_NONE || oi[t] == v) ? (uint32_t)v : PF_MANY;
-            }
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+    for (long long v = 0; v < n; ++v) {
+        uint32_t in = PF_NONE, out = PF_NONE;
+        for (uint32_t k = c->adj_offset[v], e = c->adj_offset[v + 1]; k < e; ++k) {
+            uint32_t nx = c->adj[2 * k], pv = c->adj[2 * k + 1];
+            if (!has_half_edge(c, nx, (uint32_t)v)) out = (out == PF_NONE || out == nx) ? nx : PF_MANY; /* v -> nx */
+            if (!has_half_edge(c, (uint32_t)v, pv)) in = (in == PF_NONE || in == pv) ? pv : PF_MANY;   /* pv -> v */
         }
+        oi[v] = in;
+        oo[v] = out;
     }
-    for (size_t v = 0; v < n; ++v) {
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+    for (long long vv = 0; vv < n; ++vv) {
+        uint32_t v = (uint32_t)vv;
         unsigned char k;
         uint32_t w = c->wedge[v];
         if (c->adj_offset[v] == c->adj_offset[v + 1]) k = K_LOCKED; /* unused */
@@ -193,7 +413,7 @@ static void classify(ctx *c, int lock_border, int relax) {
         } else {
             k = K_COMPLEX;
         }
-        int caller_locked = c->user_locked && c->user_locked[v];
+        int caller_locked = c->locked && c->locked[v];
         int on_border = oi[v] != PF_NONE || oo[v] != PF_NONE;
         if (k == K_BORDER && lock_border) k = K_LOCKED;
         if (caller_locked) k = K_LOCKED;
@@ -202,100 +422,134 @@ static void classify(ctx *c, int lock_border, int relax) {
             k = K_MANIFOLD;
         c->kind[v] = k;
     }
-    for (size_t v = 0; v < n; ++v) {
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+    for (long long v = 0; v < n; ++v) {
         /* loop: the next vertex along the open edge; loopback: the previous one */
-        c->loop[v] = (c->kind[v] == K_BORDER || c->kind[v] == K_SEAM) ? oo[v] : PF_NONE;
-        c->loopback[v] = (c->kind[v] == K_BORDER || c->kind[v] == K_SEAM) ? oi[v] : PF_NONE;
+        int open = c->kind[v] == K_BORDER || c->kind[v] == K_SEAM;
+        c->loop[v] = open ? oo[v] : PF_NONE;
+        c->loopback[v] = open ? oi[v] : PF_NONE;
     }
-    for (size_t v = 0; v < n; ++v) c->collapse_remap[v] = (uint32_t)v;
+    for (size_t v = 0; v < c->vcount; ++v) c->collapse_remap[v] = (uint32_t)v;
 }
 
-/* Plane quadrics (area-weighted) at the position representatives, border edge quadrics, attribute quadrics
- * per vertex. */
-static void accumulate_quadrics(ctx *c, const uint32_t *indices, size_t icount, int with_edges) {
-    memset(c->q, 0, c->vcount * sizeof(quadric));
-    for (size_t t = 0; t < icount; t += 3) {
-        uint32_t i0 = indices[t], i1 = indices[t + 1], i2 = indices[t + 2];
-        const float *p0 = c->pos + 3 * i0, *p1 = c->pos + 3 * i1, *p2 = c->pos + 3 * i2;
-        float e1x = p1[0] - p0[0], e1y = p1[1] - p0[1], e1z = p1[2] - p0[2];
-        float e2x = p2[0] - p0[0], e2y = p2[1] - p0[1], e2z = p2[2] - p0[2];
-        float nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
-        float len = sqrtf(nx * nx + ny * ny + nz * nz);
-        if (len == 0) continue;
-        nx /= len; ny /= len; nz /= len;
-        float area = 0.5f * len;
-        quadric tq;
-        q_plane(&tq, nx, ny, nz, -(nx * p0[0] + ny * p0[1] + nz * p0[2]), area);
-        q_add(&c->q[c->remap[i0]], &tq);
-        q_add(&c->q[c->remap[i1]], &tq);
-        q_add(&c->q[c->remap[i2]], &tq);
+/* The corners of triangle (v, n, p) rotated to start at the smallest index, so every corner computes the
+ * triangle's quadrics from the same arithmetic. */
+static void canonical(uint32_t v, uint32_t n, uint32_t p, uint32_t out[3]) {
+    if (v < n && v < p) { out[0] = v; out[1] = n; out[2] = p; }
+    else if (n < p) { out[0] = n; out[1] = p; out[2] = v; }
+    else { out[0] = p; out[1] = v; out[2] = n; }
+}
+
+static int is_open_kind(unsigned char k) { return k == K_BORDER || k == K_SEAM || k == K_LOCKED || k == K_COMPLEX; }
+
+/* Adds w * n n' to the quadric: a plane through the quadric's own vertex (in its frame, b and c stay 0). */
+static void lq_add_plane(local_quadric *q, float nx, float ny, float nz, float w) {
+    q->a00 += w * nx * nx; q->a11 += w * ny * ny; q->a22 += w * nz * nz;
+    q->a10 += w * nx * ny; q->a20 += w * nx * nz; q->a21 += w * ny * nz;
+}
+
+/* A triangle's plane quadric (area-weighted) at its corners' positions, and the edge quadrics of its open edges
+ * (a plane through the edge, perpendicular to the face, weighted by the squared edge length). */
+static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2) {
+    const uint32_t v[3] = {i0, i1, i2};
+    const float *p0 = c->pos + 3 * i0, *p1 = c->pos + 3 * i1, *p2 = c->pos + 3 * i2;
+    float e1x = p1[0] - p0[0], e1y = p1[1] - p0[1], e1z = p1[2] - p0[2];
+    float e2x = p2[0] - p0[0], e2y = p2[1] - p0[1], e2z = p2[2] - p0[2];
+    float nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+    float len = sqrtf(nx * nx + ny * ny + nz * nz);
+    if (len == 0) return;
+    float area = 0.5f * len;
+    nx /= len; ny /= len; nz /= len;
+    for (int k = 0; k < 3; ++k) {
+        local_quadric *q = &c->q[c->remap[v[k]]];
+        lq_add_plane(q, nx, ny, nz, area);
+        q->w += area;
     }
-    if (!with_edges) return;
-    for (size_t t = 0; t < icount; t += 3) {
-        for (int e = 0; e < 3; ++e) {
-            uint32_t a = indices[t + e], b = indices[t + (e + 1) % 3], o = indices[t + (e + 2) % 3];
-            unsigned char ka = c->kind[a], kb = c->kind[b];
-            int open = (ka == K_BORDER || ka == K_SEAM || ka == K_LOCKED || ka == K_COMPLEX) &&
-                       (kb == K_BORDER || kb == K_SEAM || kb == K_LOCKED || kb == K_COMPLEX) && !has_half_edge(c, b, a);
-            if (!open) continue;
-            const float *pa = c->pos + 3 * a, *pb = c->pos + 3 * b, *po = c->pos + 3 * o;
-            float ex = pb[0] - pa[0], ey = pb[1] - pa[1], ez = pb[2] - pa[2];
-            float el = sqrtf(ex * ex + ey * ey + ez * ez);
-            if (el == 0) continue;
-            ex /= el; ey /= el; ez /= el;
-            float dx = po[0] - pa[0], dy = po[1] - pa[1], dz = po[2] - pa[2];
-            float dd = dx * ex + dy * ey + dz * ez;
-            float nx = dx - ex * dd, ny = dy - ey * dd, nz = dz - ez * dd; /* in the face, perpendicular to the edge */
-            float nl = sqrtf(nx * nx + ny * ny + nz * nz);
-            if (nl == 0) continue;
-            nx /= nl; ny /= nl; nz /= nl;
-            quadric eq;
-            q_plane(&eq, nx, ny, nz, -(nx * pa[0] + ny * pa[1] + nz * pa[2]), el * el * BORDER_WEIGHT);
-            eq.w = 0; /* edge quadrics add error, not area */
-            q_add(&c->q[c->remap[a]], &eq);
-            q_add(&c->q[c->remap[b]], &eq);
-        }
+    for (int e = 0; e < 3; ++e) {
+        uint32_t a = v[e], b = v[e == 2 ? 0 : e + 1], o = v[e == 0 ? 2 : e - 1];
+        if (!is_open_kind(c->kind[a]) || !is_open_kind(c->kind[b]) || has_half_edge(c, b, a)) continue;
+        const float *pa = c->pos + 3 * a, *pb = c->pos + 3 * b, *po = c->pos + 3 * o;
+        float ex = pb[0] - pa[0], ey = pb[1] - pa[1], ez = pb[2] - pa[2];
+        float el = sqrtf(ex * ex + ey * ey + ez * ez);
+        if (el == 0) continue;
+        ex /= el; ey /= el; ez /= el;
+        float dx = po[0] - pa[0], dy = po[1] - pa[1], dz = po[2] - pa[2];
+        float dd = dx * ex + dy * ey + dz * ez;
+        float mx = dx - ex * dd, my = dy - ey * dd, mz = dz - ez * dd; /* in the face, perpendicular to the edge */
+        float ml = sqrtf(mx * mx + my * my + mz * mz);
+        if (ml == 0) continue;
+        mx /= ml; my /= ml; mz /= ml;
+        /* edge quadrics add error, not area */
+        lq_add_plane(&c->q[c->remap[a]], mx, my, mz, el * el * BORDER_WEIGHT);
+        lq_add_plane(&c->q[c->remap[b]], mx, my, mz, el * el * BORDER_WEIGHT);
     }
 }
 
-static void accumulate_attribute_quadrics(ctx *c, const uint32_t *indices, size_t icount) {
+static void accumulate_cell_quadrics(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg;
+    const uint32_t *w = c->work + cl->tbegin;
+    for (size_t t = 0; t < cl->tcount; t += 3)
+        if (a_cell(c, w[t]) == k && a_cell(c, w[t + 1]) == k && a_cell(c, w[t + 2]) == k)
+            add_triangle_quadrics(c, w[t], w[t + 1], w[t + 2]);
+}
+
+/* Plane and border edge quadrics at the position representatives, in their own frames. Triangles inside one cell
+ * add to that cell's vertices only, so cells run in parallel; the triangles across cells follow, in order. */
+typedef void (*cell_fn)(ctx *c, cell *cl, size_t k, void *arg);
+static void for_each_cell(ctx *c, cell *cells, size_t n, cell_fn fn, void *arg);
+static void accumulate_quadrics(ctx *c) {
+    memset(c->q, 0, c->vcount * sizeof(local_quadric));
+    for_each_cell(c, c->cells, c->cell_count, accumulate_cell_quadrics, NULL);
+    for (size_t k = 0; k < c->cell_count; ++k) {
+        const cell *cl = &c->cells[k];
+        const uint32_t *w = c->work + cl->tbegin;
+        for (size_t t = 0; t < cl->tcount; t += 3)
+            if (!(a_cell(c, w[t]) == k && a_cell(c, w[t + 1]) == k && a_cell(c, w[t + 2]) == k))
+                add_triangle_quadrics(c, w[t], w[t + 1], w[t + 2]);
+    }
+}
+
+/* Attribute quadric and gradients of triangle t (canonical order), added to vertex v's. */
+static void add_attribute_quadric(ctx *c, const uint32_t t[3], quadric *qa, float *g) {
     size_t K = c->acount;
-    memset(c->qa, 0, c->vcount * sizeof(quadric));
-    memset(c->grad, 0, c->vcount * K * 4 * sizeof(float));
-    for (size_t t = 0; t < icount; t += 3) {
-        uint32_t i0 = indices[t], i1 = indices[t + 1], i2 = indices[t + 2];
-        const float *p0 = c->pos + 3 * i0, *p1 = c->pos + 3 * i1, *p2 = c->pos + 3 * i2;
-        float e1[3] = {p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]};
-        float e2[3] = {p2[0] - p0[0], p2[1] - p0[1], p2[2] - p0[2]};
-        float d00 = e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2];
-        float d01 = e1[0] * e2[0] + e1[1] * e2[1] + e1[2] * e2[2];
-        float d11 = e2[0] * e2[0] + e2[1] * e2[1] + e2[2] * e2[2];
-        float denom = d00 * d11 - d01 * d01;
-        if (!(denom > 0)) continue;
-        float area = 0.5f * sqrtf(denom);
-        float inv = 1.0f / denom;
-        quadric tq;
-        memset(&tq, 0, sizeof(tq));
-        tq.w = area;
-        float g4[MAX_ATTR][4];
-        for (size_t k = 0; k < K; ++k) {
-            float a0 = c->attr[i0 * K + k], a1 = c->attr[i1 * K + k], a2 = c->attr[i2 * K + k];
-            float da1 = a1 - a0, da2 = a2 - a0;
-            float s1 = (d11 * da1 - d01 * da2) * inv, s2 = (d00 * da2 - d01 * da1) * inv;
-            float gx = s1 * e1[0] + s2 * e2[0], gy = s1 * e1[1] + s2 * e2[1], gz = s1 * e1[2] + s2 * e2[2];
-            float d = a0 - (gx * p0[0] + gy * p0[1] + gz * p0[2]);
-            tq.a00 += area * gx * gx; tq.a11 += area * gy * gy; tq.a22 += area * gz * gz;
-            tq.a10 += area * gx * gy; tq.a20 += area * gx * gz; tq.a21 += area * gy * gz;
-            tq.b0 += area * gx * d; tq.b1 += area * gy * d; tq.b2 += area * gz * d; tq.c += area * d * d;
-            g4[k][0] = area * gx; g4[k][1] = area * gy; g4[k][2] = area * gz; g4[k][3] = area * d;
-        }
-        uint32_t vs[3] = {i0, i1, i2};
-        for (int j = 0; j < 3; ++j) {
-            q_add(&c->qa[vs[j]], &tq);
-            float *g = c->grad + (size_t)vs[j] * K * 4;
-            for (size_t k = 0; k < K; ++k) {
-                g[4 * k] += g4[k][0]; g[4 * k + 1] += g4[k][1]; g[4 * k + 2] += g4[k][2]; g[4 * k + 3] += g4[k][3];
-            }
+    const float *p0 = c->pos + 3 * t[0], *p1 = c->pos + 3 * t[1], *p2 = c->pos + 3 * t[2];
+    float e1[3] = {p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]};
+    float e2[3] = {p2[0] - p0[0], p2[1] - p0[1], p2[2] - p0[2]};
+    float d00 = e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2];
+    float d01 = e1[0] * e2[0] + e1[1] * e2[1] + e1[2] * e2[2];
+    float d11 = e2[0] * e2[0] + e2[1] * e2[1] + e2[2] * e2[2];
+    float denom = d00 * d11 - d01 * d01;
+    if (!(denom > 0)) return;
+    float area = 0.5f * sqrtf(denom);
+    float inv = 1.0f / denom;
+    qa->w += area;
+    for (size_t k = 0; k < K; ++k) {
+        float a0 = c->attr[t[0] * K + k], a1 = c->attr[t[1] * K + k], a2 = c->attr[t[2] * K + k];
+        float da1 = a1 - a0, da2 = a2 - a0;
+        float s1 = (d11 * da1 - d01 * da2) * inv, s2 = (d00 * da2 - d01 * da1) * inv;
+        float gx = s1 * e1[0] + s2 * e2[0], gy = s1 * e1[1] + s2 * e2[1], gz = s1 * e1[2] + s2 * e2[2];
+        float d = a0 - (gx * p0[0] + gy * p0[1] + gz * p0[2]);
+        qa->a00 += area * gx * gx; qa->a11 += area * gy * gy; qa->a22 += area * gz * gz;
+        qa->a10 += area * gx * gy; qa->a20 += area * gx * gz; qa->a21 += area * gy * gz;
+        qa->b0 += area * gx * d; qa->b1 += area * gy * d; qa->b2 += area * gz * d; qa->c += area * d * d;
+        g[4 * k] += area * gx; g[4 * k + 1] += area * gy; g[4 * k + 2] += area * gz; g[4 * k + 3] += area * d;
+    }
+}
+
+static void accumulate_attribute_quadrics(ctx *c) {
+    size_t K = c->acount;
+    long long n = (long long)c->vcount;
+    #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN / 4)
+    for (long long vv = 0; vv < n; ++vv) {
+        uint32_t v = (uint32_t)vv;
+        quadric *qa = &c->qa[v];
+        float *g = c->grad + (size_t)v * K * 4;
+        memset(qa, 0, sizeof(*qa));
+        memset(g, 0, K * 4 * sizeof(float));
+        for (uint32_t k = c->adj_offset[v], e = c->adj_offset[v + 1]; k < e; ++k) {
+            uint32_t t[3];
+            canonical(v, c->adj[2 * k], c->adj[2 * k + 1], t);
+            add_attribute_quadric(c, t, qa, g);
         }
     }
 }
@@ -338,8 +592,12 @@ typedef struct pair_sums {
 } pair_sums;
 
 static void sum_pair(const ctx *c, uint32_t a, uint32_t b, pair_sums *s) {
-    s->q = c->q[c->remap[a]];
-    if (c->remap[a] != c->remap[b]) q_add(&s->q, &c->q[c->remap[b]]);
+    global_quadric(c, a, &s->q);
+    if (c->remap[a] != c->remap[b]) {
+        quadric qb;
+        global_quadric(c, b, &qb);
+        q_add(&s->q, &qb);
+    }
     size_t K = c->acount;
     if (!K) return;
     s->qa = c->qa[a];
@@ -412,8 +670,13 @@ static int solve_optimal(const ctx *c, const pair_sums *s, uint32_t a, uint32_t 
 
 /* Error of collapsing i0 onto i1 with i1 at p (attributes of i1 kept, or optimal when free). */
 static double collapse_error_at(const ctx *c, uint32_t i0, uint32_t i1, const double p[3], int free_attr) {
-    quadric q = c->q[c->remap[i0]];
-    if (c->remap[i0] != c->remap[i1]) q_add(&q, &c->q[c->remap[i1]]);
+    quadric q;
+    global_quadric(c, i0, &q);
+    if (c->remap[i0] != c->remap[i1]) {
+        quadric q1;
+        global_quadric(c, i1, &q1);
+        q_add(&q, &q1);
+    }
     double e = position_error(&q, p);
     if (c->acount) {
         e += attribute_error(c, i0, i1, p, free_attr ? NULL : c->attr + (size_t)i1 * c->acount, NULL);
@@ -432,6 +695,55 @@ static double collapse_error_at(const ctx *c, uint32_t i0, uint32_t i1, const do
  * 1e-6 of the diagonal stays exact (a cube's corners stay bit-identical). */
 static int worth_moving(double moved_error, double endpoint_error) {
     return endpoint_error > 1e-12 && moved_error < endpoint_error * 0.999;
+}
+
+/* place() for meshes without attributes, the common case when ranking: both quadrics in b's frame, evaluated at
+ * both ends and at their minimum. Same decisions as the general path. */
+static double place_positions(const ctx *c, uint32_t *i0, uint32_t *i1, int both, double p[3], int *moved) {
+    uint32_t a = *i0, b = *i1;
+    const float *pa = c->pos + 3 * a, *pb = c->pos + 3 * b;
+    const local_quadric *qa = &c->q[c->remap[a]], *qb = &c->q[c->remap[b]];
+    double xb = pb[0], yb = pb[1], zb = pb[2];
+    double origin[3] = {xb, yb, zb};
+    quadric s;
+    lq_frame(qa, c->pos + 3 * c->remap[a], origin, &s);
+    double a00 = s.a00 + qb->a00, a11 = s.a11 + qb->a11, a22 = s.a22 + qb->a22;
+    double a10 = s.a10 + qb->a10, a20 = s.a20 + qb->a20, a21 = s.a21 + qb->a21;
+    double b0 = s.b0 + qb->b0, b1 = s.b1 + qb->b1, b2 = s.b2 + qb->b2, cc = s.c + qb->c, w = s.w + qb->w;
+    double iw = w > 0 ? 1.0 / w : 1.0;
+    /* y = x - pos[b] */
+#define EVAL(x, y, z) (fabs(a00 * (x) * (x) + a11 * (y) * (y) + a22 * (z) * (z) + \
+                       2 * (a10 * (x) * (y) + a20 * (x) * (z) + a21 * (y) * (z)) + 2 * (b0 * (x) + b1 * (y) + b2 * (z)) + cc) * iw)
+    double tx = pa[0] - xb, ty = pa[1] - yb, tz = pa[2] - zb;
+    double e = fabs(cc) * iw;
+    p[0] = xb; p[1] = yb; p[2] = zb;
+    *moved = 0;
+    if (both && e > 0) {
+        double ea = EVAL(tx, ty, tz);
+        if (ea < e) { e = ea; *i0 = b; *i1 = a; p[0] = pa[0]; p[1] = pa[1]; p[2] = pa[2]; }
+    }
+    if (!c->optimal || c->kind[a] != K_MANIFOLD || c->kind[b] != K_MANIFOLD || e <= 1e-12) return e;
+    /* the minimum solves A y = -b; scaling by the area cancels, in the solution and in the conditioning test */
+    double c00 = a11 * a22 - a21 * a21, c01 = a20 * a21 - a10 * a22, c02 = a10 * a21 - a11 * a20;
+    double det = a00 * c00 + a10 * c01 + a20 * c02;
+    double tr = a00 + a11 + a22;
+    double ox = 0.5 * tx, oy = 0.5 * ty, oz = 0.5 * tz;
+    if (tr > 0 && fabs(det) > 1e-6 * tr * tr * tr) {
+        double c11 = a00 * a22 - a20 * a20, c12 = a10 * a20 - a00 * a21, c22 = a00 * a11 - a10 * a10;
+        double id = -1.0 / det;
+        double sx = (c00 * b0 + c01 * b1 + c02 * b2) * id;
+        double sy = (c01 * b0 + c11 * b1 + c12 * b2) * id;
+        double sz = (c02 * b0 + c12 * b1 + c22 * b2) * id;
+        double mx = sx - ox, my = sy - oy, mz = sz - oz;
+        /* no farther than one edge length from the middle */
+        if (mx * mx + my * my + mz * mz <= tx * tx + ty * ty + tz * tz && isfinite(sx) && isfinite(sy) && isfinite(sz)) {
+            ox = sx; oy = sy; oz = sz;
+        }
+    }
+    double eo = EVAL(ox, oy, oz);
+#undef EVAL
+    if (worth_moving(eo, e)) { e = eo; p[0] = xb + ox; p[1] = yb + oy; p[2] = zb + oz; *moved = 1; }
+    return e;
 }
 
 /* Chooses the surviving vertex and where it ends up, for collapsing *i0 onto *i1 (or the reverse when
@@ -453,6 +765,7 @@ static double place(const ctx *c, uint32_t *i0, uint32_t *i1, int both, double p
         }
         return e;
     }
+    if (!K) return place_positions(c, i0, i1, both, p, moved);
     pair_sums s;
     sum_pair(c, a, b, &s);
     double qb[3] = {pb[0], pb[1], pb[2]};
@@ -555,55 +868,151 @@ static int direction_ok(const ctx *c, uint32_t i0, uint32_t i1) {
     return 1;
 }
 
-static size_t pick_candidates(ctx *c, const uint32_t *indices, size_t icount) {
+/* Runs fn on every cell, cells handed out one at a time through a shared counter (dynamic scheduling by hand:
+ * clang 21 lowers schedule(dynamic) to __kmpc_dispatch_deinit, which Debian's libomp 14 lacks). Cells are
+ * independent, so the result does not depend on who runs which. */
+static void for_each_cell(ctx *c, cell *cells, size_t n, cell_fn fn, void *arg) {
+    long count = (long)n, next = 0;
+    #pragma omp parallel if (count > 1)
+    for (;;) {
+        long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+        if (k >= count) break;
+        fn(c, &cells[k], (size_t)k, arg);
+    }
+}
+
+/* Reads a range once, a cache line at a time: a sequential sweep the hardware prefetcher streams in, so that the
+ * random accesses that follow hit the core's cache instead of memory. */
+static void warm_range(const void *begin, size_t bytes) {
+    const volatile unsigned char *p = (const volatile unsigned char *)begin;
+    for (size_t i = 0; i < bytes; i += 64) (void)p[i];
+}
+
+/* The vertex data a cell's ranking and collapses touch at random. */
+static void warm_cell(const ctx *c, const cell *cl, int for_collapse) {
+    size_t vb = cl->vbegin, n = cl->vend - cl->vbegin;
+    warm_range(c->q + vb, n * sizeof(local_quadric));
+    warm_range(c->pos + 3 * vb, n * 3 * sizeof(float));
+    warm_range(c->remap + vb, n * sizeof(uint32_t));
+    if (for_collapse) {
+        uint32_t a0 = c->adj_offset[vb], a1 = c->adj_offset[cl->vend];
+        warm_range(c->adj + 2 * (size_t)a0, (size_t)(a1 - a0) * 2 * sizeof(uint32_t));
+        warm_range(c->adj_offset + vb, n * sizeof(uint32_t));
+        warm_range(c->collapse_remap + vb, n * sizeof(uint32_t));
+    }
+}
+
+/* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
+ * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
+ * and loops it was ranked on are the same); the others are picked and ranked again. Counts every candidate's
+ * error in hist (top 16 bits) and keeps the smallest. */
+static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
+    warm_cell(c, cl, 0);
+    candidate *cand = c->cand + cl->tbegin;
+    const uint32_t *w = c->work + cl->tbegin;
     size_t n = 0;
-    for (size_t t = 0; t < icount; t += 3) {
+    for (size_t t = 0; t < cl->tcount; t += 3) {
+        if (t + 24 < cl->tcount) {
+            /* the quadrics (two cache lines each) are the loads that stall ranking: fetch eight triangles ahead */
+            for (int j = 0; j < 3; ++j) {
+                const char *q = (const char *)&c->q[c->remap[w[t + 24 + j]]];
+                __builtin_prefetch(q);
+                __builtin_prefetch(q + 64);
+            }
+        }
         for (int e = 0; e < 3; ++e) {
-            uint32_t a = indices[t + e], b = indices[t + (e + 1) % 3];
-            unsigned char ka = c->kind[a], kb = c->kind[b];
-            if (has_opposite[ka][kb] && !c->relaxed_borders && c->remap[b] < c->remap[a]) continue;
-            int ab = direction_ok(c, a, b), ba = direction_ok(c, b, a);
-            if (!ab && !ba) continue;
-            candidate *cd = &c->cand[n++];
-            /* both directions possible: ranked later, the cheaper wins */
-            cd->v0 = ab ? a : b;
-            cd->v1 = ab ? b : a;
-            cd->error = (ab && ba) ? -1.0f : 0.0f;
+            candidate *cd = &cand[t + e];
+            uint32_t a = w[t + e], b = w[t + (e == 2 ? 0 : e + 1)];
+            if (c->rerank_all || c->dirty[a] || c->dirty[b] || cd->error < 0) {
+                cd->v0 = PF_NONE;
+                unsigned char ka = c->kind[a], kb = c->kind[b];
+                if (has_opposite[ka][kb] && !c->relaxed_borders && c->remap[b] < c->remap[a]) continue;
+                int ab = direction_ok(c, a, b), ba = direction_ok(c, b, a);
+                if (!ab && !ba) continue;
+                /* both directions possible: the cheaper wins */
+                uint32_t i0 = ab ? a : b, i1 = ab ? b : a;
+                double p[3];
+                int moved;
+#ifdef PF_PROFILE
+                __atomic_fetch_add(&prof_ranked, 1, __ATOMIC_RELAXED);
+#endif
+                float f = (float)place(c, &i0, &i1, ab && ba, p, &moved);
+                cd->v0 = i0; cd->v1 = i1; cd->error = f;
+            }
+            if (cd->v0 == PF_NONE) continue;
+            uint32_t u;
+            memcpy(&u, &cd->error, 4);
+            hist[u >> 16]++;
+            if (cd->error < *min_error) *min_error = cd->error;
+            ++n;
         }
     }
     return n;
 }
 
-static void rank_candidates(ctx *c, size_t n) {
-    long long count = (long long)n;
-#pragma omp parallel for schedule(static) if (count > 8192)
-    for (long long i = 0; i < count; ++i) {
-        candidate *cd = &c->cand[i];
-        double p[3];
-        int moved;
-        uint32_t i0 = cd->v0, i1 = cd->v1;
-        double e = place(c, &i0, &i1, cd->error < 0, p, &moved);
-        cd->v0 = i0; cd->v1 = i1;
-        cd->error = (float)e;
+/* Picks and ranks every cell's candidates. c->histogram gets the count per top 16 bits of the error (the pass
+ * limit is read from it); returns the number of candidates and the smallest error in *min_error. */
+static size_t pick_and_rank(ctx *c, float *min_error) {
+    float smallest = FLT_MAX;
+    size_t total = 0;
+    long cells = (long)c->cell_count, next = 0;
+    int used = 1;
+    #pragma omp parallel if (cells > 1)
+    {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        #pragma omp single
+        used = omp_get_num_threads();
+#endif
+        uint32_t *local = c->thread_histograms + (size_t)t * 65536;
+        float local_min = FLT_MAX;
+        size_t local_total = 0;
+        memset(local, 0, 65536 * sizeof(uint32_t));
+        for (;;) {
+            long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+            if (k >= cells) break;
+            local_total += rank_cell(c, &c->cells[k], local, &local_min);
+        }
+        #pragma omp critical
+        {
+            if (local_min < smallest) smallest = local_min;
+            total += local_total;
+        }
+    }
+    /* integer counts: the same sums whichever thread counted what */
+    memcpy(c->histogram, c->thread_histograms, 65536 * sizeof(uint32_t));
+    for (int t = 1; t < used; ++t)
+        for (int b = 0; b < 65536; ++b) c->histogram[b] += c->thread_histograms[(size_t)t * 65536 + b];
+    c->rerank_all = 0;
+    *min_error = smallest;
+    return total;
+}
+
+static uint32_t error_key(float e) {
+    uint32_t u;
+    memcpy(&u, &e, 4);
+    return u >> 16;
+}
+
+/* Sorts the candidate slots in[0, m) by the top 16 bits of their error, stably (two 8-bit counting passes), into
+ * out; tmp is scratch. */
+static void sort_by_error(const ctx *c, const uint32_t *in, size_t m, uint32_t *out, uint32_t *tmp) {
+    uint32_t count[256];
+    for (int shift = 0; shift < 16; shift += 8) {
+        const uint32_t *src = shift == 0 ? in : tmp;
+        uint32_t *dst = shift == 0 ? tmp : out;
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < m; ++i) count[(error_key(c->cand[src[i]].error) >> shift) & 255]++;
+        uint32_t sum = 0;
+        for (int b = 0; b < 256; ++b) { uint32_t x = count[b]; count[b] = sum; sum += x; }
+        for (size_t i = 0; i < m; ++i) dst[count[(error_key(c->cand[src[i]].error) >> shift) & 255]++] = src[i];
     }
 }
 
-/* Stable counting sort on the top 16 bits of the (non-negative) error. */
-static void sort_candidates(ctx *c, size_t n) {
-    uint32_t *h = c->histogram;
-    memset(h, 0, 65536 * sizeof(uint32_t));
-    for (size_t i = 0; i < n; ++i) {
-        uint32_t u;
-        memcpy(&u, &c->cand[i].error, 4);
-        h[u >> 16]++;
-    }
-    uint32_t sum = 0;
-    for (size_t i = 0; i < 65536; ++i) { uint32_t x = h[i]; h[i] = sum; sum += x; }
-    for (size_t i = 0; i < n; ++i) {
-        uint32_t u;
-        memcpy(&u, &c->cand[i].error, 4);
-        c->order[h[u >> 16]++] = (uint32_t)i;
-    }
+/* Does the collapse of this candidate stay inside cell k (both ends, and everything around them, in it)? */
+static int inside_cell(const ctx *c, const candidate *cd, size_t k) {
+    return a_cell(c, cd->v0) == k && a_cell(c, cd->v1) == k && (c->deep[cd->v0] & c->deep[cd->v1] & 2);
 }
 
 static void lock_wedge(ctx *c, uint32_t v) {
@@ -611,127 +1020,396 @@ static void lock_wedge(ctx *c, uint32_t v) {
     do { c->pass_locked[w] = 1; w = c->wedge[w]; } while (w != v);
 }
 
-static size_t perform_collapses(ctx *c, size_t n, size_t triangle_goal, float error_limit, float *max_error,
-                                double *max_position_error, size_t *collapses) {
-    size_t done_tris = 0;
-    for (size_t x = 0; x < n; ++x) {
-        const candidate *cd = &c->cand[c->order[x]];
-        /* the walk jumps around the mesh in error order: fetch ahead what the next collapses will read */
-        if (x + 48 < n) __builtin_prefetch(&c->cand[c->order[x + 48]]);
-        if (x + 24 < n) {
-            uint32_t f0 = c->cand[c->order[x + 24]].v0, f1 = c->cand[c->order[x + 24]].v1;
-            __builtin_prefetch(&c->adj_offset[f0]);
-            __builtin_prefetch(&c->adj_offset[f1]);
-            __builtin_prefetch(&c->pass_locked[f0]);
-            __builtin_prefetch(&c->pos[3 * f0]);
-            __builtin_prefetch(&c->pos[3 * f1]);
-        }
-        if (x + 12 < n) {
-            uint32_t f0 = c->cand[c->order[x + 12]].v0, f1 = c->cand[c->order[x + 12]].v1;
-            const uint32_t *a0 = c->adj + 2 * c->adj_offset[f0], *a1 = c->adj + 2 * c->adj_offset[f1];
-            __builtin_prefetch(a0);
-            __builtin_prefetch(a0 + 16);
-            __builtin_prefetch(a1);
-            __builtin_prefetch(&c->q[c->remap[f0]]);
-            __builtin_prefetch(&c->q[c->remap[f1]]);
-            __builtin_prefetch((const char *)&c->q[c->remap[f0]] + 64);
-            __builtin_prefetch((const char *)&c->q[c->remap[f1]] + 64);
-        }
-        if (x + 6 < n) {
-            /* third stage: the neighbours' positions and collapse targets the flip checks read */
-            uint32_t f0 = c->cand[c->order[x + 6]].v0, f1 = c->cand[c->order[x + 6]].v1;
-            for (uint32_t k = c->adj_offset[f0], e = c->adj_offset[f0 + 1]; k < e; ++k) {
-                uint32_t b = c->adj[2 * k];
-                __builtin_prefetch(&c->pos[3 * b]);
-                __builtin_prefetch(&c->collapse_remap[b]);
-            }
-            for (uint32_t k = c->adj_offset[f1], e = c->adj_offset[f1 + 1]; k < e; ++k) {
-                uint32_t b = c->adj[2 * k];
-                __builtin_prefetch(&c->pos[3 * b]);
-                __builtin_prefetch(&c->collapse_remap[b]);
-            }
-        }
-        if (done_tris >= triangle_goal || cd->error > error_limit) break;
-        uint32_t i0 = cd->v0, i1 = cd->v1;
-        if (c->pass_locked[i0] || c->pass_locked[i1]) continue;
-        double p[3];
-        int moved;
-        place(c, &i0, &i1, 0, p, &moved);
-        unsigned char k0 = c->kind[i0];
-        /* every vertex at i0's position moves onto i1 */
-        int bad = 0;
-        uint32_t w = i0;
-        do { if (flips(c, w, i1, p)) { bad = 1; break; } w = c->wedge[w]; } while (w != i0);
-        if (!bad && moved && flips(c, i1, i0, p)) bad = 1;
-        if (!bad && k0 == K_MANIFOLD && c->kind[i1] == K_MANIFOLD && breaks_link(c, i0, i1)) bad = 1;
-        if (!bad && duplicates_face(c, i0, i1)) bad = 1;
-        if (bad) continue;
+/* Tries one collapse: placement, flips, link condition, duplicate faces. When it passes, the pass state changes at
+ * once (collapse targets, the survivor's position, locks) and *r says what committing or undoing it needs. */
+static int try_collapse(ctx *c, const candidate *cd, collapse_record *r) {
+    uint32_t i0 = cd->v0, i1 = cd->v1;
+    if (c->pass_locked[i0] || c->pass_locked[i1]) return 0;
+    double p[3];
+    int moved;
+    place(c, &i0, &i1, 0, p, &moved);
+    unsigned char k0 = c->kind[i0];
+    /* every vertex at i0's position moves onto i1 */
+    uint32_t w = i0;
+    do { if (flips(c, w, i1, p)) return 0; w = c->wedge[w]; } while (w != i0);
+    if (moved && flips(c, i1, i0, p)) return 0;
+    if (k0 == K_MANIFOLD && c->kind[i1] == K_MANIFOLD && breaks_link(c, i0, i1)) return 0;
+    if (duplicates_face(c, i0, i1)) return 0;
 
-        uint32_t r0 = c->remap[i0], r1 = c->remap[i1];
-        if (r0 != r1) q_add(&c->q[r1], &c->q[r0]);
-        double pe = position_error(&c->q[r1], p);
-        if (pe > *max_position_error) *max_position_error = pe;
-        if (c->acount) {
-            size_t K = c->acount;
-            if (moved && c->free_attributes) {
-                float s[MAX_ATTR];
-                attribute_error(c, i0, i1, p, NULL, s);
-                memcpy(c->attr + (size_t)i1 * K, s, K * sizeof(float));
-            }
-            q_add(&c->qa[i1], &c->qa[i0]);
-            float *g1 = c->grad + (size_t)i1 * K * 4, *g0 = c->grad + (size_t)i0 * K * 4;
-            for (size_t k = 0; k < 4 * K; ++k) g1[k] += g0[k];
-        }
-        if (k0 == K_SEAM) {
-            uint32_t w0 = c->wedge[i0];
-            uint32_t w1 = (c->loop[i0] == i1) ? c->loopback[w0] : c->loop[w0];
-            if (w1 == PF_NONE || w1 >= c->vcount) w1 = c->wedge[i1];
-            c->collapse_remap[w0] = w1;
-            if (c->acount) {
-                size_t K = c->acount;
-                q_add(&c->qa[w1], &c->qa[w0]);
-                float *g1 = c->grad + (size_t)w1 * K * 4, *g0 = c->grad + (size_t)w0 * K * 4;
-                for (size_t k = 0; k < 4 * K; ++k) g1[k] += g0[k];
-            }
-        } else if (c->wedge[i0] != i0) {
-            /* a manifold collapse never has wedge partners; complex vertices do not collapse */
-            uint32_t ww = c->wedge[i0];
-            while (ww != i0) { c->collapse_remap[ww] = i1; ww = c->wedge[ww]; }
-        }
-        c->collapse_remap[i0] = i1;
-        if (moved) {
-            c->pos[3 * i1] = (float)p[0]; c->pos[3 * i1 + 1] = (float)p[1]; c->pos[3 * i1 + 2] = (float)p[2];
-            c->moved[i1] = 1;
-        }
-        lock_wedge(c, i0);
-        lock_wedge(c, i1);
-        done_tris += (k0 == K_MANIFOLD || k0 == K_SEAM) ? 2 : 1;
-        if (cd->error > *max_error) *max_error = cd->error;
-        (*collapses)++;
+    if (k0 == K_SEAM) {
+        uint32_t w0 = c->wedge[i0];
+        uint32_t w1 = (c->loop[i0] == i1) ? c->loopback[w0] : c->loop[w0];
+        if (w1 == PF_NONE || w1 >= c->vcount) w1 = c->wedge[i1];
+        c->collapse_remap[w0] = w1;
+    } else if (c->wedge[i0] != i0) {
+        /* a manifold collapse never has wedge partners; complex vertices do not collapse */
+        uint32_t ww = c->wedge[i0];
+        while (ww != i0) { c->collapse_remap[ww] = i1; ww = c->wedge[ww]; }
     }
-    return done_tris;
+    c->collapse_remap[i0] = i1;
+    r->i0 = i0; r->i1 = i1;
+    r->error = cd->error;
+    for (int k = 0; k < 3; ++k) { r->before[k] = c->pos[3 * i1 + k]; r->p[k] = (float)p[k]; }
+    r->moved = (unsigned char)moved;
+    r->was_moved = c->moved[i1];
+    r->tris = (k0 == K_MANIFOLD || k0 == K_SEAM) ? 2 : 1;
+    if (moved) {
+        for (int k = 0; k < 3; ++k) c->pos[3 * i1 + k] = r->p[k];
+        c->moved[i1] = 1;
+    }
+    lock_wedge(c, i0);
+    lock_wedge(c, i1);
+    return 1;
 }
 
+/* Makes a logged collapse final: the quadrics, attribute quadrics and gradients of i0 join i1's, moved vertices get
+ * their solved attributes, and the errors are recorded. */
+static void commit_collapse(ctx *c, const collapse_record *r, double *max_position_error, float *max_error) {
+    uint32_t i0 = r->i0, i1 = r->i1;
+    uint32_t r0 = c->remap[i0], r1 = c->remap[i1];
+    double p[3] = {r->p[0], r->p[1], r->p[2]};
+    /* both quadrics move to the survivor's new frame, p (pos[i1] already holds it) */
+    quadric sum, other;
+    lq_frame(&c->q[r1], r->before, p, &sum); /* its frame until now: i1 where it stood */
+    if (r0 != r1) {
+        lq_frame(&c->q[r0], c->pos + 3 * r0, p, &other);
+        q_add(&sum, &other);
+    }
+    lq_store(&c->q[r1], &sum);
+    double pe = sum.w > 0 ? fabs(sum.c) / sum.w : fabs(sum.c);
+    if (pe > *max_position_error) *max_position_error = pe;
+    if (c->acount) {
+        size_t K = c->acount;
+        if (r->moved && c->free_attributes) {
+            float s[MAX_ATTR];
+            attribute_error(c, i0, i1, p, NULL, s);
+            memcpy(c->attr + (size_t)i1 * K, s, K * sizeof(float));
+        }
+        q_add(&c->qa[i1], &c->qa[i0]);
+        float *g1 = c->grad + (size_t)i1 * K * 4, *g0 = c->grad + (size_t)i0 * K * 4;
+        for (size_t k = 0; k < 4 * K; ++k) g1[k] += g0[k];
+        if (c->kind[i0] == K_SEAM) {
+            uint32_t w0 = c->wedge[i0], w1 = c->collapse_remap[w0];
+            q_add(&c->qa[w1], &c->qa[w0]);
+            g1 = c->grad + (size_t)w1 * K * 4; g0 = c->grad + (size_t)w0 * K * 4;
+            for (size_t k = 0; k < 4 * K; ++k) g1[k] += g0[k];
+        }
+    }
+    if (r->error > *max_error) *max_error = r->error;
+    uint32_t w = i1;
+    do { c->dirty[w] = 1; w = c->wedge[w]; } while (w != i1);
+}
+
+static void undo_collapse(ctx *c, const collapse_record *r) {
+    for (int k = 0; k < 3; ++k) c->pos[3 * r->i1 + k] = r->before[k];
+    c->moved[r->i1] = r->was_moved;
+    uint32_t w = r->i0;
+    do { c->collapse_remap[w] = w; w = c->wedge[w]; } while (w != r->i0);
+}
+
+/* A cell walks its candidates under the limit in error order and logs the collapses it makes. */
+/* Walks a cell's sorted candidates, logging the collapses it makes. */
+static void walk_list(ctx *c, cell *cl, const uint32_t *list) {
+    if (cl->contiguous) warm_cell(c, cl, 1);
+    collapse_record *log = c->log + cl->log_begin;
+    size_t n = 0, tris = 0;
+    for (size_t x = 0; x < cl->selected; ++x) {
+        if (try_collapse(c, &c->cand[list[x]], &log[n])) { tris += log[n].tris; ++n; }
+    }
+    cl->logged = n;
+    cl->kept = n;
+    cl->tris = tris;
+}
+
+/* First partition: a cell selects its own candidates under the limit, sorts and walks them. */
+static void walk_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    float limit = *(const float *)arg;
+    uint32_t *sel = c->order + cl->tbegin, *tmp = c->sort_tmp + cl->tbegin;
+    size_t m = 0;
+    for (size_t i = cl->tbegin, e = cl->tbegin + cl->tcount; i < e; ++i) {
+        const candidate *cd = &c->cand[i];
+        if (cd->v0 != PF_NONE && cd->error <= limit && inside_cell(c, cd, k)) sel[m++] = (uint32_t)i;
+    }
+    sort_by_error(c, sel, m, sel, tmp);
+    cl->list = cl->tbegin;
+    cl->selected = m;
+    cl->log_begin = cl->vbegin / 2 + k;
+    walk_list(c, cl, sel);
+}
+
+/* Second partition: the cell's gathered list (in sort_tmp) is sorted and walked. */
+static void walk_bcell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg;
+    uint32_t *list = c->sort_tmp + cl->list;
+    sort_by_error(c, list, cl->selected, list, c->order + cl->list);
+    cl->log_begin = cl->vbegin / 2 + k;
+    if (cl->selected) walk_list(c, cl, list);
+}
+
+/* The candidates under the limit that the first partition's cell could not take and whose ends are still free, at
+ * order[tbegin ...]. */
+static void gather_across(ctx *c, cell *cl, size_t k, void *arg) {
+    float limit = *(const float *)arg;
+    uint32_t *out = c->order + cl->tbegin;
+    size_t m = 0;
+    for (size_t i = cl->tbegin, e = cl->tbegin + cl->tcount; i < e; ++i) {
+        const candidate *cd = &c->cand[i];
+        if (cd->v0 != PF_NONE && cd->error <= limit && !c->pass_locked[cd->v0] && !c->pass_locked[cd->v1] &&
+            !inside_cell(c, cd, k))
+            out[m++] = (uint32_t)i;
+    }
+    cl->selected = m;
+}
+
+/* The logs together remove more than the goal: keep, by error key, then cell, then log order, the collapses up
+ * to the goal. Each cell's log is in key order, so what it keeps is a prefix. */
+static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal) {
+    uint32_t *h = c->histogram;
+    memset(h, 0, 65536 * sizeof(uint32_t));
+    for (size_t k = 0; k < n; ++k) {
+        const cell *cl = &cells[k];
+        for (size_t i = 0; i < cl->logged; ++i) h[error_key(c->log[cl->log_begin + i].error)] += c->log[cl->log_begin + i].tris;
+    }
+    size_t below = 0;
+    uint32_t key = 0;
+    while (key < 65535 && below + h[key] < goal) below += h[key++];
+    size_t left = goal - below; /* > 0: taken from key `key`, in cell then log order */
+    for (size_t k = 0; k < n; ++k) {
+        cell *cl = &cells[k];
+        const collapse_record *log = c->log + cl->log_begin;
+        size_t i = 0;
+        while (i < cl->logged && error_key(log[i].error) < key) ++i;
+        while (i < cl->logged && error_key(log[i].error) == key && left > 0) {
+            left = left > log[i].tris ? left - log[i].tris : 0;
+            ++i;
+        }
+        cl->kept = i;
+    }
+}
+
+/* Commits the collapses of a cell's log that the cut kept, and undoes the rest (last first). */
+static void settle_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg; (void)k;
+    collapse_record *log = c->log + cl->log_begin;
+    if (cl->logged && cl->contiguous) warm_cell(c, cl, 0);
+    cl->max_position_error = 0;
+    cl->max_error = 0;
+    cl->tris = 0;
+    for (size_t i = 0; i < cl->kept; ++i) {
+        commit_collapse(c, &log[i], &cl->max_position_error, &cl->max_error);
+        cl->tris += log[i].tris;
+    }
+    for (size_t i = cl->logged; i > cl->kept; --i) undo_collapse(c, &log[i - 1]);
+    cl->collapses = cl->kept;
+}
+
+/* Walks a partition's cells in parallel, cuts their logs to the goal, settles them. Returns the triangles kept. */
+static size_t run_partition(ctx *c, cell *cells, size_t n, cell_fn walk, float limit, size_t goal, float *max_error,
+                            double *max_position_error, size_t *collapses) {
+    for_each_cell(c, cells, n, walk, &limit);
+    size_t logged = 0;
+    for (size_t k = 0; k < n; ++k) logged += cells[k].tris;
+    if (logged > goal) cut_logs(c, cells, n, goal);
+    for_each_cell(c, cells, n, settle_cell, NULL);
+    size_t done = 0;
+    for (size_t k = 0; k < n; ++k) {
+        const cell *cl = &cells[k];
+        done += cl->tris;
+        *collapses += cl->collapses;
+        if (cl->max_error > *max_error) *max_error = cl->max_error;
+        if (cl->max_position_error > *max_position_error) *max_position_error = cl->max_position_error;
+    }
+    return done;
+}
+
+/* One pass's collapses under `limit`, up to `goal` triangles. First the cells, in parallel. Then what straddles
+ * their borders: grouped by the second partition's cells (each around one border's middle), again in parallel.
+ * Then the few left, serially, in error order. Returns the triangles removed (estimated from the vertex classes,
+ * as the remap counts them). */
+static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, double *max_position_error, size_t *collapses) {
+    size_t n = c->cell_count;
+    size_t done = run_partition(c, c->cells, n, walk_cell, limit, goal, max_error, max_position_error, collapses);
+    if (done >= goal) return done;
+
+    /* gather per cell, then deal into the second partition's cells (slot nb: serial), stably */
+    for_each_cell(c, c->cells, n, gather_across, &limit);
+    size_t nb = c->bcell_count;
+    uint32_t *count = c->bcount;
+    memset(count, 0, (nb + 1) * sizeof(uint32_t));
+    for (size_t k = 0; k < n; ++k) {
+        const uint32_t *in = c->order + c->cells[k].tbegin;
+        for (size_t i = 0; i < c->cells[k].selected; ++i) {
+            const candidate *cd = &c->cand[in[i]];
+            uint32_t j = b_cell(c, cd->v0);
+            count[(j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : nb]++;
+        }
+    }
+    size_t m = 0;
+    for (size_t j = 0; j <= nb; ++j) {
+        uint32_t x = count[j];
+        count[j] = (uint32_t)m;
+        if (j < nb) {
+            c->bcells[j].list = m;
+            c->bcells[j].selected = x;
+        }
+        m += x;
+    }
+    size_t serial_begin = count[nb];
+    for (size_t k = 0; k < n; ++k) {
+        const uint32_t *in = c->order + c->cells[k].tbegin;
+        for (size_t i = 0; i < c->cells[k].selected; ++i) {
+            const candidate *cd = &c->cand[in[i]];
+            uint32_t j = b_cell(c, cd->v0);
+            j = (j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : (uint32_t)nb;
+            c->sort_tmp[count[j]++] = in[i];
+        }
+    }
+#ifdef PF_PROFILE
+    double t_b = prof_now();
+#endif
+    done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, max_error, max_position_error, collapses);
+#ifdef PF_PROFILE
+    prof_t[14] += prof_now() - t_b;
+    double sweep_t0 = prof_now();
+#endif
+    if (done >= goal) return done;
+
+    /* the rest, serially */
+    uint32_t *rest = c->sort_tmp + serial_begin;
+    size_t rest_count = m - serial_begin;
+    sort_by_error(c, rest, rest_count, rest, c->order);
+    for (size_t x = 0; x < rest_count && done < goal; ++x) {
+        collapse_record r;
+        if (!try_collapse(c, &c->cand[rest[x]], &r)) continue;
+        commit_collapse(c, &r, max_position_error, max_error);
+        done += r.tris;
+        (*collapses)++;
+    }
+#ifdef PF_PROFILE
+    prof_t[9] += prof_now() - sweep_t0;
+    if (getenv("PFV")) fprintf(stderr, "  across: %zu candidates, %zu left to the serial walk, done %zu of goal %zu\n", m, rest_count, done, goal);
+#endif
+    return done;
+}
+
+/* Follows the pass's collapses along the border and seam loops. A vertex whose loop changed is marked dirty: a
+ * seam's rank reads the loop of the vertex across it. */
 static void remap_loops(ctx *c, uint32_t *loop) {
     for (size_t i = 0; i < c->vcount; ++i) {
         uint32_t l = loop[i];
         if (l == PF_NONE || l >= c->vcount) continue;
         uint32_t r = c->collapse_remap[l];
         loop[i] = (r == i) ? loop[l] : r;
+        if (loop[i] != l) {
+            uint32_t w = (uint32_t)i;
+            do { c->dirty[w] = 1; w = c->wedge[w]; } while (w != (uint32_t)i);
+        }
     }
 }
 
-/* Applies this pass's collapses; drops triangles that became degenerate (by index or by position). */
-static size_t remap_indices(ctx *c, uint32_t *indices, size_t icount) {
+static void set_cell_of(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg;
+    if (cl->contiguous)
+        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) c->cell_of[v] = (uint32_t)k;
+    else
+        for (uint32_t x = cl->vbegin; x < cl->vend; ++x) c->b_of[c->b_order[x]] = (uint32_t)k;
+}
+
+/* The second partition's merge: consecutive cells along its curve while they hold fewer than CELL_VERTICES live
+ * vertices. */
+static void merge_bcells(ctx *c) {
+    size_t n = c->bcell_count;
+    if (n < 2) return;
+    long long cells = (long long)n;
+    #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
+    for (long long k = 0; k < cells; ++k) {
+        size_t live = 0;
+        for (uint32_t x = c->bcells[k].vbegin; x < c->bcells[k].vend; ++x) live += c->merged[c->b_order[x]] == c->b_order[x];
+        c->bcells[k].collapses = live;
+    }
+    size_t out = 0, k = 0, rest = 0;
+    for (size_t j = 0; j < n; ++j) rest += c->bcells[j].collapses;
+    int changed = 0;
+    while (k < n) {
+        size_t k1 = k, live = 0;
+        while (k1 < n && live < CELL_VERTICES) live += c->bcells[k1++].collapses;
+        rest -= live;
+        if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
+        cell merged = c->bcells[k];
+        merged.vend = c->bcells[k1 - 1].vend;
+        changed |= k1 > k + 1;
+        c->bcells[out++] = merged;
+        k = k1;
+    }
+    c->bcell_count = out;
+    if (changed) for_each_cell(c, c->bcells, out, set_cell_of, NULL);
+}
+
+/* Merges neighbouring cells (in Morton order) while they hold fewer than CELL_VERTICES live vertices, so that as
+ * the mesh thins out, few collapses straddle cells and a small mesh ends as one cell: the exact serial order. A
+ * merged cell's triangles (and their candidate slots) are packed together at the front of its span. */
+static void merge_cells(ctx *c) {
+    size_t n = c->cell_count;
+    if (n < 2) { merge_bcells(c); return; }
+    long long cells = (long long)n;
+    #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
+    for (long long k = 0; k < cells; ++k) {
+        size_t live = 0;
+        for (uint32_t v = c->cells[k].vbegin; v < c->cells[k].vend; ++v) live += c->merged[v] == v;
+        c->cells[k].collapses = live; /* scratch until the next pass */
+    }
+    size_t out = 0, k = 0, rest = 0;
+    for (size_t j = 0; j < n; ++j) rest += c->cells[j].collapses;
+    int changed = 0;
+    while (k < n) {
+        size_t k1 = k, live = 0;
+        while (k1 < n && live < CELL_VERTICES) live += c->cells[k1++].collapses;
+        rest -= live;
+        if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
+        cell merged = c->cells[k];
+        size_t at = merged.tbegin + merged.tcount;
+        for (size_t j = k + 1; j < k1; ++j) {
+            const cell *cj = &c->cells[j];
+            memmove(c->work + at, c->work + cj->tbegin, cj->tcount * sizeof(uint32_t));
+            memmove(c->cand + at, c->cand + cj->tbegin, cj->tcount * sizeof(candidate));
+            at += cj->tcount;
+            merged.vend = cj->vend;
+            merged.tcap = cj->tbegin + cj->tcap - merged.tbegin;
+        }
+        merged.tcount = at - merged.tbegin;
+        changed |= k1 > k + 1;
+        c->cells[out++] = merged;
+        k = k1;
+    }
+    c->cell_count = out;
+    if (changed) for_each_cell(c, c->cells, out, set_cell_of, NULL);
+    merge_bcells(c);
+}
+
+/* Applies this pass's collapses to a cell's triangles; drops those that became degenerate (by index or by
+ * position). */
+static void remap_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg; (void)k;
+    uint32_t *w = c->work + cl->tbegin;
+    candidate *cand = c->cand + cl->tbegin;
     size_t out = 0;
-    for (size_t t = 0; t < icount; t += 3) {
-        uint32_t a = c->collapse_remap[indices[t]], b = c->collapse_remap[indices[t + 1]], d = c->collapse_remap[indices[t + 2]];
+    for (size_t t = 0; t < cl->tcount; t += 3) {
+        uint32_t a = c->collapse_remap[w[t]], b = c->collapse_remap[w[t + 1]], d = c->collapse_remap[w[t + 2]];
         uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
         if (ra == rb || rb == rd || ra == rd) continue;
-        indices[out] = a; indices[out + 1] = b; indices[out + 2] = d;
+        w[out] = a; w[out + 1] = b; w[out + 2] = d;
+        /* the edges' ranks travel with their triangle */
+        if (out != t) { cand[out] = cand[t]; cand[out + 1] = cand[t + 1]; cand[out + 2] = cand[t + 2]; }
         out += 3;
     }
-    return out;
+    cl->tcount = out;
+}
+
+static size_t remap_all(ctx *c) {
+    for_each_cell(c, c->cells, c->cell_count, remap_cell, NULL);
+    size_t count = 0;
+    for (size_t k = 0; k < c->cell_count; ++k) count += c->cells[k].tcount;
+    return count;
 }
 
 /* The errors and counters a level reports, whether it reached its target or the collapse stopped before it. */
@@ -746,31 +1424,142 @@ static void record_level(pf_simplify_result *r, uint32_t reason, double max_posi
     r->passes = passes;
 }
 
-static void snapshot(const ctx *c, size_t level, const uint32_t *indices, size_t icount, uint32_t *indices_out,
-                     size_t index_capacity, const float *positions, size_t stride, const float *attributes,
-                     size_t attribute_stride, const float *weights, float *positions_out, float *attributes_out,
-                     const float box_min[3], float diag, uint32_t *vertex_maps_out, pf_simplify_result *r) {
-    if (indices_out) memcpy(indices_out + level * index_capacity, indices, icount * sizeof(uint32_t));
-    if (vertex_maps_out) memcpy(vertex_maps_out + level * c->vcount, c->merged, c->vcount * sizeof(uint32_t));
+/* Writes one level: its triangles (cell by cell, in input vertex numbers), positions, attributes and merge map. */
+static void snapshot(const ctx *c, size_t level, size_t icount, uint32_t *indices_out, size_t index_capacity,
+                     const float *positions, size_t stride, const float *attributes, size_t attribute_stride,
+                     const float *weights, float *positions_out, float *attributes_out, const float box_min[3], float diag,
+                     uint32_t *vertex_maps_out, pf_simplify_result *r) {
+    const uint32_t *order_in = c->order_in;
+    long long V = (long long)c->vcount;
+    if (indices_out) {
+        uint32_t *out = indices_out + level * index_capacity;
+        size_t at = 0;
+        for (size_t k = 0; k < c->cell_count; ++k) {
+            const uint32_t *w = c->work + c->cells[k].tbegin;
+            for (size_t i = 0, e = c->cells[k].tcount; i < e; ++i) out[at + i] = order_in[w[i]];
+            at += c->cells[k].tcount;
+        }
+    }
+    if (vertex_maps_out) {
+        uint32_t *m = vertex_maps_out + level * c->vcount;
+        #pragma omp parallel for schedule(static) if (V > PF_PARALLEL_MIN)
+        for (long long v = 0; v < V; ++v) m[order_in[v]] = order_in[c->merged[v]];
+    }
     if (positions_out) {
         float *po = positions_out + level * c->vcount * 3;
-        for (size_t v = 0; v < c->vcount; ++v) {
-            if (c->moved[v]) {
-                for (int k = 0; k < 3; ++k) po[3 * v + k] = c->pos[3 * v + k] * diag + box_min[k];
-            } else {
-                for (int k = 0; k < 3; ++k) po[3 * v + k] = positions[v * stride + k];
-            }
+        #pragma omp parallel for schedule(static) if (V > PF_PARALLEL_MIN)
+        for (long long v = 0; v < V; ++v) {
+            size_t o = order_in[v];
+            for (int k = 0; k < 3; ++k)
+                po[3 * o + k] = c->moved[v] ? c->pos[3 * v + k] * diag + box_min[k] : positions[o * stride + k];
         }
     }
     if (attributes_out && c->acount) {
         size_t K = c->acount;
         float *ao = attributes_out + level * c->vcount * K;
-        for (size_t v = 0; v < c->vcount; ++v)
+        #pragma omp parallel for schedule(static) if (V > PF_PARALLEL_MIN)
+        for (long long v = 0; v < V; ++v) {
+            size_t o = order_in[v];
             for (size_t k = 0; k < K; ++k)
-                ao[v * K + k] = (c->moved[v] && weights[k] != 0) ? c->attr[v * K + k] / weights[k]
-                                                                  : attributes[v * attribute_stride + k];
+                ao[o * K + k] = (c->moved[v] && weights[k] != 0) ? c->attr[v * K + k] / weights[k]
+                                                                  : attributes[o * attribute_stride + k];
+        }
     }
     r->index_count = icount;
+}
+
+/* Cuts the ordered vertices into cells of about CELL_VERTICES, never between two equal Morton codes (so equal
+ * positions share a cell), and deals each triangle to the cell of its smallest vertex, dropping triangles that are
+ * degenerate by position. Returns the index count kept. */
+static size_t build_cells(ctx *c, const uint32_t *indices, size_t icount, const uint32_t *keys, const uint32_t *order_of) {
+    size_t V = c->vcount, n = 0;
+    size_t v = 0;
+    while (v < V) {
+        size_t end = v + CELL_VERTICES < V ? v + CELL_VERTICES : V;
+        while (end < V && keys[end] == keys[end - 1]) ++end;
+        /* a short tail joins the cell before it */
+        if (V - end < CELL_VERTICES / 4) end = V;
+        c->cells[n].vbegin = (uint32_t)v;
+        c->cells[n].vend = (uint32_t)end;
+        ++n;
+        v = end;
+    }
+    c->cell_count = n;
+    for (size_t k = 0; k < n; ++k) c->cells[k].contiguous = 1;
+    for_each_cell(c, c->cells, n, set_cell_of, NULL);
+    /* count per cell in fixed chunks of triangles, then place stably: chunk-major within each cell */
+    enum { CHUNKS = 64 };
+    size_t tcount = icount / 3;
+    uint32_t *cnt = calloc((size_t)CHUNKS * n, sizeof(uint32_t));
+    if (!cnt) return (size_t)-1;
+    #pragma omp parallel for schedule(static) if (tcount > PF_PARALLEL_MIN)
+    for (int ch = 0; ch < CHUNKS; ++ch) {
+        size_t tb = tcount * (size_t)ch / CHUNKS, te = tcount * (size_t)(ch + 1) / CHUNKS;
+        uint32_t *mine = cnt + (size_t)ch * n;
+        for (size_t t = tb; t < te; ++t) {
+            uint32_t a = order_of[indices[3 * t]], b = order_of[indices[3 * t + 1]], d = order_of[indices[3 * t + 2]];
+            uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
+            if (ra == rb || rb == rd || ra == rd) continue;
+            uint32_t lo = a < b ? (a < d ? a : d) : (b < d ? b : d);
+            mine[a_cell(c, lo)]++;
+        }
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < n; ++k) {
+        c->cells[k].tbegin = at;
+        size_t sum = 0;
+        for (int ch = 0; ch < CHUNKS; ++ch) {
+            uint32_t x = cnt[(size_t)ch * n + k];
+            cnt[(size_t)ch * n + k] = (uint32_t)(at + 3 * sum); /* index cursor */
+            sum += x;
+        }
+        c->cells[k].tcount = c->cells[k].tcap = 3 * sum;
+        at += 3 * sum;
+    }
+    #pragma omp parallel for schedule(static) if (tcount > PF_PARALLEL_MIN)
+    for (int ch = 0; ch < CHUNKS; ++ch) {
+        size_t tb = tcount * (size_t)ch / CHUNKS, te = tcount * (size_t)(ch + 1) / CHUNKS;
+        uint32_t *cursor = cnt + (size_t)ch * n;
+        for (size_t t = tb; t < te; ++t) {
+            uint32_t a = order_of[indices[3 * t]], b = order_of[indices[3 * t + 1]], d = order_of[indices[3 * t + 2]];
+            uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
+            if (ra == rb || rb == rd || ra == rd) continue;
+            uint32_t lo = a < b ? (a < d ? a : d) : (b < d ? b : d);
+            uint32_t *dst = c->work + cursor[a_cell(c, lo)];
+            cursor[a_cell(c, lo)] += 3;
+            dst[0] = a; dst[1] = b; dst[2] = d;
+        }
+    }
+    free(cnt);
+    return at;
+}
+
+/* The second partition: the vertices along a Morton curve over the box shifted by half a cell's width, cut into
+ * cells as the first partition is. Its cells take the collapses that straddle the first partition's borders, which
+ * mostly lie inside one of them. keys and the tmps are scratch of vcount entries each. */
+static void build_bcells(ctx *c, const float extent[3], uint32_t *keys, uint32_t *tmp_keys, uint32_t *tmp_order) {
+    size_t V = c->vcount;
+    /* a cell of a surface's f-th of the vertices spans about sqrt(f) of the box */
+    double f = V > CELL_VERTICES ? (double)CELL_VERTICES / (double)V : 1.0;
+    float lo[3], hi[3];
+    for (int k = 0; k < 3; ++k) {
+        lo[k] = -(float)(0.5 * sqrt(f) * extent[k]);
+        hi[k] = extent[k] + lo[k];
+    }
+    spatial_order(c->pos, 3, V, lo, hi, c->b_order, keys, tmp_keys, tmp_order);
+    size_t n = 0, v = 0;
+    while (v < V) {
+        size_t end = v + CELL_VERTICES < V ? v + CELL_VERTICES : V;
+        while (end < V && keys[end] == keys[end - 1]) ++end;
+        if (V - end < CELL_VERTICES / 4) end = V;
+        memset(&c->bcells[n], 0, sizeof(cell));
+        c->bcells[n].vbegin = (uint32_t)v;
+        c->bcells[n].vend = (uint32_t)end;
+        ++n;
+        v = end;
+    }
+    c->bcell_count = n;
+    for_each_cell(c, c->bcells, n, set_cell_of, NULL);
 }
 
 size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
@@ -780,21 +1569,25 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                        float *positions_out, float *attributes_out, uint32_t *vertex_maps_out, pf_simplify_result *results) {
     if (level_count == 0 || !results) return 0;
     memset(results, 0, level_count * sizeof(pf_simplify_result));
-    if (!positions || stride < 3 || index_count % 3 != 0 || attribute_count > MAX_ATTR ||
+    if (!positions || stride < 3 || index_count % 3 != 0 || attribute_count > MAX_ATTR || vertex_count >= PF_MANY ||
         (attribute_count && (!attributes || !attribute_weights || attribute_stride < attribute_count)) ||
         pf_find_index_out_of_range(indices, index_count, (uint32_t)vertex_count) != index_count) {
         for (size_t l = 0; l < level_count; ++l) results[l].stop_reason = PF_SIMPLIFY_STOP_INVALID;
         return (size_t)-1;
     }
     size_t V = vertex_count, K = attribute_count;
-    size_t table_size = 1;
-    while (table_size < 2 * V + 2) table_size <<= 1;
-    size_t work_count = index_count > V ? index_count : V;
-    size_t bytes = V * 3 * sizeof(float) + V * K * sizeof(float) + 2 * V * sizeof(uint32_t) + 3 * V +
-                   2 * V * sizeof(uint32_t) + V * sizeof(quadric) + (K ? V * sizeof(quadric) + V * K * 4 * sizeof(float) : 0) +
-                   (V + 1) * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + V +
-                   work_count * (sizeof(candidate) + sizeof(uint32_t)) + 65536 * sizeof(uint32_t) +
-                   table_size * sizeof(uint32_t) + index_count * sizeof(uint32_t) + 64 * 24;
+    int threads = PF_MAX_THREADS() > 0 ? PF_MAX_THREADS() : 1;
+    size_t work_count = index_count > 2 * V ? index_count : 2 * V; /* the spatial sort's scratch (16 bytes a vertex) reuses cand */
+    size_t cell_capacity = V / (CELL_VERTICES / 4) + 2;
+    /* a collapse locks two positions of its cell, so a cell logs at most half its vertices in a pass; cell k of
+     * either partition logs from vbegin / 2 + k, so no two cells' records overlap */
+    size_t log_capacity = V / 2 + cell_capacity + 2;
+    size_t bytes = V * 3 * sizeof(float) + V * K * sizeof(float) + 3 * V * sizeof(uint32_t) + 6 * V +
+                   2 * V * sizeof(uint32_t) + V * sizeof(local_quadric) + (K ? V * sizeof(quadric) + V * K * 4 * sizeof(float) : 0) +
+                   (V + 1) * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 3 * V * sizeof(uint32_t) +
+                   work_count * sizeof(candidate) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
+                   index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
+                   (size_t)threads * 65536 * sizeof(uint32_t) + 64 * 32;
     char *arena = malloc(bytes);
     if (!arena) {
         for (size_t l = 0; l < level_count; ++l) results[l].stop_reason = PF_SIMPLIFY_STOP_INVALID;
@@ -804,18 +1597,24 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
 #define TAKE(type, count) ((type *)(cur = (char *)(((uintptr_t)cur + 15) & ~(uintptr_t)15), cur += (count) * sizeof(type), cur - (count) * sizeof(type)))
     ctx c;
     memset(&c, 0, sizeof(c));
-    c.vcount = V; c.icount = index_count; c.acount = K;
+    c.vcount = V; c.acount = K;
     c.pos = TAKE(float, V * 3);
     c.attr = K ? TAKE(float, V * K) : NULL;
+    c.order_in = TAKE(uint32_t, V);
     c.remap = TAKE(uint32_t, V);
     c.wedge = TAKE(uint32_t, V);
     c.kind = TAKE(unsigned char, V);
     c.moved = TAKE(unsigned char, V);
     c.pass_locked = TAKE(unsigned char, V);
-    c.user_locked = vertex_lock;
+    c.deep = TAKE(unsigned char, V);
+    c.dirty = TAKE(unsigned char, V);
+    c.locked = vertex_lock ? TAKE(unsigned char, V) : NULL;
+    c.cell_of = TAKE(uint32_t, V);
+    c.b_order = TAKE(uint32_t, V);
+    c.b_of = TAKE(uint32_t, V);
     c.loop = TAKE(uint32_t, V);
     c.loopback = TAKE(uint32_t, V);
-    c.q = TAKE(quadric, V);
+    c.q = TAKE(local_quadric, V);
     c.qa = K ? TAKE(quadric, V) : NULL;
     c.grad = K ? TAKE(float, V * K * 4) : NULL;
     c.adj_offset = TAKE(uint32_t, V + 1);
@@ -823,10 +1622,15 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.collapse_remap = TAKE(uint32_t, V);
     c.merged = TAKE(uint32_t, V);
     c.cand = TAKE(candidate, work_count);
-    c.order = TAKE(uint32_t, work_count);
+    c.order = TAKE(uint32_t, index_count > V ? index_count : V);
+    c.sort_tmp = TAKE(uint32_t, index_count);
     c.histogram = TAKE(uint32_t, 65536);
-    uint32_t *table = TAKE(uint32_t, table_size);
-    uint32_t *work = TAKE(uint32_t, index_count);
+    c.work = TAKE(uint32_t, index_count);
+    c.cells = TAKE(cell, cell_capacity);
+    c.bcells = TAKE(cell, cell_capacity);
+    c.bcount = TAKE(uint32_t, cell_capacity + 1);
+    c.log = TAKE(collapse_record, log_capacity);
+    c.thread_histograms = TAKE(uint32_t, (size_t)threads * 65536);
 #undef TAKE
     /* an errors-only query (no indices_out) costs what a run with positions_out would */
     c.optimal = (options & PF_SIMPLIFY_ENDPOINTS_ONLY) == 0 && (positions_out != NULL || indices_out == NULL);
@@ -840,19 +1644,48 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         diag = sqrtf((bmax[0] - bmin[0]) * (bmax[0] - bmin[0]) + (bmax[1] - bmin[1]) * (bmax[1] - bmin[1]) +
                      (bmax[2] - bmin[2]) * (bmax[2] - bmin[2]));
     else
-        bmin[0] = bmin[1] = bmin[2] = 0;
+        bmin[0] = bmin[1] = bmin[2] = bmax[0] = bmax[1] = bmax[2] = 0;
     float scale = diag > 0 ? 1.0f / diag : 1.0f;
     if (!(diag > 0)) diag = 1.0f;
-    for (size_t v = 0; v < V; ++v)
+
+    /* the working order: vertices along a Morton curve; scratch from the candidate array, unused until the passes */
+    uint32_t *keys = (uint32_t *)c.cand, *tmp_keys = keys + V, *tmp_order = keys + 2 * V, *order_of = keys + 3 * V;
+    PROF(0, spatial_order(positions, stride, V, bmin, bmax, c.order_in, keys, tmp_keys, tmp_order));
+    long long VV = (long long)V;
+    #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
+    for (long long v = 0; v < VV; ++v) {
+        size_t o = c.order_in[v];
+        order_of[o] = (uint32_t)v;
         for (int k = 0; k < 3; ++k) {
-            float x = (positions[v * stride + k] - bmin[k]) * scale;
+            float x = (positions[o * stride + k] - bmin[k]) * scale;
             c.pos[3 * v + k] = isfinite(x) ? x : 0;
         }
+        for (size_t k = 0; k < K; ++k) c.attr[v * K + k] = attributes[o * attribute_stride + k] * attribute_weights[k];
+        if (c.locked) c.locked[v] = vertex_lock[o];
+        c.merged[v] = (uint32_t)v;
+        c.moved[v] = 0;
+        c.pass_locked[v] = 0;
+        c.dirty[v] = 0;
+    }
+    /* equal positions are consecutive: the first of a run represents it, the run is the wedge ring */
     for (size_t v = 0; v < V; ++v)
-        for (size_t k = 0; k < K; ++k) c.attr[v * K + k] = attributes[v * attribute_stride + k] * attribute_weights[k];
-    memset(c.moved, 0, V);
-    memset(c.pass_locked, 0, V);
-    for (size_t v = 0; v < V; ++v) c.merged[v] = (uint32_t)v;
+        c.remap[v] = (v > 0 && same_position(positions, stride, c.order_in[v], c.order_in[v - 1])) ? c.remap[v - 1] : (uint32_t)v;
+    #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
+    for (long long v = 0; v < VV; ++v) {
+        uint32_t next = (uint32_t)v + 1;
+        c.wedge[v] = (next < V && c.remap[next] == c.remap[v]) ? next : c.remap[v];
+    }
+    size_t count; PROF(1, count = build_cells(&c, indices, index_count, keys, order_of));
+    if (count != (size_t)-1) {
+        float extent[3];
+        for (int k = 0; k < 3; ++k) extent[k] = (bmax[k] - bmin[k]) * scale;
+        build_bcells(&c, extent, keys, tmp_keys, tmp_order);
+    }
+    if (count == (size_t)-1) {
+        free(arena);
+        for (size_t l = 0; l < level_count; ++l) results[l].stop_reason = PF_SIMPLIFY_STOP_INVALID;
+        return (size_t)-1;
+    }
 
     float limit = target_error < 0 ? 0 : target_error;
     if (options & PF_SIMPLIFY_ERROR_ABSOLUTE) limit *= scale;
@@ -860,17 +1693,13 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     int lock_border = (options & PF_SIMPLIFY_LOCK_BORDER) != 0;
     int permissive = (options & PF_SIMPLIFY_PERMISSIVE) != 0;
 
-    build_position_remap(&c, positions, stride, table, table_size);
-    memmove(work, indices, index_count * sizeof(uint32_t));
-    /* drop input triangles that are degenerate by position */
-    size_t count = 0;
-    for (size_t i = 0; i < V; ++i) c.collapse_remap[i] = (uint32_t)i;
-    count = remap_indices(&c, work, index_count);
-    build_adjacency(&c, work, count);
+    build_adjacency(&c);
+    c.rerank_all = 1;
     int relax = 0;
-    classify(&c, lock_border, relax);
-    accumulate_quadrics(&c, work, count, 1);
-    if (K) accumulate_attribute_quadrics(&c, work, count);
+    PROF(3, classify(&c, lock_border, relax));
+    PROF(4, mark_deep(&c));
+    PROF(5, accumulate_quadrics(&c));
+    if (K) accumulate_attribute_quadrics(&c);
 
     float max_error = 0;
     double max_position_error = 0;
@@ -880,20 +1709,17 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     int stalled_passes = 0;
     for (;;) {
         while (level < level_count && count <= target_index_counts[level]) {
-            snapshot(&c, level, work, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
+            snapshot(&c, level, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
                      attribute_weights, positions_out, attributes_out, bmin, diag, vertex_maps_out, &results[level]);
             record_level(&results[level], PF_SIMPLIFY_STOP_TARGET_COUNT, max_position_error, max_error, diag, relax, collapses, passes);
             level++;
         }
         if (level >= level_count) break;
         size_t target = target_index_counts[level];
-        size_t n = pick_candidates(&c, work, count);
-        if (n) rank_candidates(&c, n);
-        size_t done = 0;
         float min_error = FLT_MAX;
+        size_t n; PROF(6, n = pick_and_rank(&c, &min_error));
+        size_t done = 0;
         if (n) {
-            sort_candidates(&c, n);
-            min_error = c.cand[c.order[0]].error;
             size_t goal = (count - target) / 3;
             float pass_limit = limit_sq;
             /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
@@ -901,25 +1727,35 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             size_t needed = goal / 2;
             if (goal <= count / 30) needed = goal * 2;
             size_t gi = needed < n ? needed : n - 1;
-            float bound = c.cand[c.order[gi]].error * PASS_ERROR_BOUND * PASS_ERROR_BOUND;
+            uint32_t bucket = 0;
+            size_t seen = 0;
+            while (bucket < 65535 && seen + c.histogram[bucket] <= gi) seen += c.histogram[bucket++];
+            uint32_t top = (bucket << 16) | 0xFFFFu; /* the needed-th error, to within 2^-7 */
+            float bucket_top;
+            memcpy(&bucket_top, &top, 4);
+            float bound = bucket_top * PASS_ERROR_BOUND * PASS_ERROR_BOUND;
             if (bound < pass_limit) pass_limit = bound;
             if (pass_limit < min_error) pass_limit = min_error;
             if (min_error <= limit_sq) {
                 for (size_t v = 0; v < V; ++v) c.collapse_remap[v] = (uint32_t)v;
                 memset(c.pass_locked, 0, V);
-                done = perform_collapses(&c, n, goal ? goal : 1, pass_limit, &max_error, &max_position_error, &collapses);
+                memset(c.dirty, 0, V);
+                done = collapse_pass(&c, goal ? goal : 1, pass_limit, &max_error, &max_position_error, &collapses);
                 if (!done && pass_limit < limit_sq) /* the cheap ones were all guarded: widen to the caller's limit */
-                    done = perform_collapses(&c, n, goal ? goal : 1, limit_sq, &max_error, &max_position_error, &collapses);
+                    done = collapse_pass(&c, goal ? goal : 1, limit_sq, &max_error, &max_position_error, &collapses);
             }
         }
         passes++;
         if (done) {
             size_t before = count;
-            for (size_t v = 0; v < V; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
-            remap_loops(&c, c.loop);
-            remap_loops(&c, c.loopback);
-            count = remap_indices(&c, work, count);
-            build_adjacency(&c, work, count);
+            #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
+            for (long long v = 0; v < VV; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
+            PROF(10, remap_loops(&c, c.loop));
+            PROF(10, remap_loops(&c, c.loopback));
+            merge_cells(&c);
+            PROF(11, count = remap_all(&c));
+            PROF(12, build_adjacency(&c));
+            PROF(13, mark_deep(&c));
             /* collapses that removed no triangle (stale border loops on messy input) must not spin forever */
             stalled_passes = count < before ? 0 : stalled_passes + 1;
             if (stalled_passes < 4) continue;
@@ -934,20 +1770,25 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                 relax++;
                 if (relax == 1) {
                     /* weld by position: seams stop being seams; UVs on one side follow the other near them */
-                    for (size_t i = 0; i < count; ++i) work[i] = c.remap[work[i]];
+                    for (size_t k = 0; k < c.cell_count; ++k) {
+                        uint32_t *w = c.work + c.cells[k].tbegin;
+                        for (size_t i = 0; i < c.cells[k].tcount; ++i) w[i] = c.remap[w[i]];
+                    }
                     for (size_t v = 0; v < V; ++v) c.merged[v] = c.remap[c.merged[v]];
                     for (size_t v = 0; v < V; ++v) c.wedge[v] = (uint32_t)v;
                     for (size_t v = 0; v < V; ++v) c.collapse_remap[v] = (uint32_t)v;
-                    count = remap_indices(&c, work, count);
+                    count = remap_all(&c);
                     for (size_t v = 0; v < V; ++v) c.remap[v] = (uint32_t)v;
                 }
-                build_adjacency(&c, work, count);
+                build_adjacency(&c);
                 classify(&c, lock_border, relax);
+                mark_deep(&c);
                 c.relaxed_borders = relax >= 2;
+                c.rerank_all = 1;
                 if (relax == 1) {
                     /* the seams' edge quadrics no longer describe an edge: measure from the welded surface */
-                    accumulate_quadrics(&c, work, count, 1);
-                    if (K) accumulate_attribute_quadrics(&c, work, count);
+                    accumulate_quadrics(&c);
+                    if (K) accumulate_attribute_quadrics(&c);
                 }
                 continue;
             }
@@ -955,7 +1796,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         break;
     }
     for (; level < level_count; ++level) {
-        snapshot(&c, level, work, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
+        snapshot(&c, level, count, indices_out, index_count, positions, stride, attributes, attribute_stride,
                  attribute_weights, positions_out, attributes_out, bmin, diag, vertex_maps_out, &results[level]);
         record_level(&results[level], reason, max_position_error, max_error, diag, relax, collapses, passes);
     }
