@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PolyforgeRenderTests", dependencies: ["PolyforgeRender", "PolyforgeCore", "PolyforgeMesh", "PolyforgeImage", "PolyforgeFormats"]),
         .testTarget(name: "PolyforgeFixturesTests", dependencies: ["PolyforgeFixtures", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeQCTests", dependencies: ["PolyforgeQC", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeImage"]),
-        .testTarget(name: "PolyforgeSimplifyTests", dependencies: ["PolyforgeSimplify", "PolyforgeCore", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeFixtures"]),
+        .testTarget(name: "PolyforgeSimplifyTests", dependencies: ["PolyforgeSimplify", "PolyforgeCore", "CMeshopt", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeFixtures"]),
         .testTarget(name: "PolyforgeEmulatorTests", dependencies: ["PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeGenerateTests", dependencies: ["PolyforgeGenerate", "PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeImage"]),
         .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeEmulator"]),

@@ -10,9 +10,13 @@
  * vertices and their whole neighbourhoods lie in one cell touches nothing another cell reads, so the cells walk
  * their own error-sorted candidates at the same time, each in its own part of memory. Cells ignore the pass's
  * triangle goal; they log what they did, and when the logs together overshoot it, one cut by error (ties by cell,
- * then log order) keeps a prefix of every log and undoes the rest. The few candidates that straddle cells go last,
- * serially, in error order. The cells are fixed by the mesh, not by the thread count, so the output is identical
- * for any number of threads. Everything is allocated once per call. */
+ * then log order) keeps a prefix of every log and undoes the rest. The candidates that straddle two cells go next,
+ * grouped by a second partition (a Morton curve over the box shifted by half a cell), again in parallel; the few
+ * left go last, serially, in error order. As the mesh thins, neighbouring cells merge, so a small mesh ends as one
+ * cell in the plain serial order. Quadrics are kept in float in their own vertex's frame, where they are small.
+ * A candidate's rank survives a pass in which no collapse touched its two vertices. The cells are fixed by the
+ * mesh, not by the thread count, so the output is identical for any number of threads. Everything is allocated
+ * once per call. */
 #include "polyforge_core.h"
 #include "core_common.h"
 
@@ -24,15 +28,6 @@
 #ifdef _OPENMP
 int omp_get_thread_num(void);
 int omp_get_num_threads(void);
-#endif
-#ifdef PF_PROFILE
-#include <stdio.h>
-#include <time.h>
-static double prof_now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1e3+t.tv_nsec/1e6;}
-double prof_t[16]; long prof_ranked;
-#define PROF(k, stmt) do { double _t0 = prof_now(); stmt; prof_t[k] += prof_now() - _t0; } while (0)
-#else
-#define PROF(k, stmt) stmt
 #endif
 
 enum { K_MANIFOLD = 0, K_BORDER, K_SEAM, K_COMPLEX, K_LOCKED, K_COUNT };
@@ -96,6 +91,7 @@ typedef struct collapse_record {
 typedef struct cell {
     uint32_t vbegin, vend;            /* its vertices, in the working order */
     int contiguous;                   /* first partition: its vertices are vbegin..vend; second: b_order[vbegin..vend] */
+    size_t live;                      /* vertices not collapsed yet (as of the last merge) */
     size_t tbegin, tcap, tcount;      /* its triangles: work[tbegin, tbegin + tcount) of a slot of tcap indices */
     size_t list, selected;            /* its candidates under the pass limit, sorted, at order[list ...] (second
                                        * partition: sort_tmp[list ...]) */
@@ -154,13 +150,6 @@ static void q_add(quadric *r, const quadric *a) {
     r->b0 += a->b0; r->b1 += a->b1; r->b2 += a->b2; r->c += a->c; r->w += a->w;
 }
 
-/* Quadric of the plane n.p + d = 0 (n unit), times w. */
-static void q_plane(quadric *q, double a, double b, double c, double d, double w) {
-    q->a00 = a * a * w; q->a11 = b * b * w; q->a22 = c * c * w;
-    q->a10 = a * b * w; q->a20 = a * c * w; q->a21 = b * c * w;
-    q->b0 = a * d * w; q->b1 = b * d * w; q->b2 = c * d * w; q->c = d * d * w; q->w = w;
-}
-
 static double q_eval(const quadric *q, double x, double y, double z) {
     double r = q->a00 * x * x + q->a11 * y * y + q->a22 * z * z;
     r += 2 * (q->a10 * x * y + q->a20 * x * z + q->a21 * y * z);
@@ -194,6 +183,21 @@ static void lq_store(local_quadric *q, const quadric *d) {
 
 static uint32_t a_cell(const ctx *c, uint32_t v) { return c->cell_of[v]; }
 static uint32_t b_cell(const ctx *c, uint32_t v) { return c->b_of[v]; }
+
+/* Runs fn on every cell, cells handed out one at a time through a shared counter (dynamic scheduling by hand:
+ * clang 21 lowers schedule(dynamic) to __kmpc_dispatch_deinit, which Debian's libomp 14 lacks). Cells are
+ * independent, so the result does not depend on who runs which. */
+typedef void (*cell_fn)(ctx *c, cell *cl, size_t k, void *arg);
+
+static void for_each_cell(ctx *c, cell *cells, size_t n, cell_fn fn, void *arg) {
+    long count = (long)n, next = 0;
+    #pragma omp parallel if (count > 1)
+    for (;;) {
+        long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+        if (k >= count) break;
+        fn(c, &cells[k], (size_t)k, arg);
+    }
+}
 
 /* ---- spatial order ------------------------------------------------------------------------------------- */
 
@@ -274,18 +278,27 @@ static void spatial_order(const float *positions, size_t stride, size_t V, const
         keys[v] = code;
         order_in[v] = (uint32_t)v;
     }
-    /* LSD radix sort, three digits of 10 bits: stable, so equal codes keep input order */
-    uint32_t count[1024];
+    /* LSD radix sort, three digits of 10 bits, over fixed chunks (counted and placed in parallel, placed chunk after
+     * chunk within each digit): stable, so equal codes keep input order, for any thread count */
+    enum { CHUNKS = 16 };
+    uint32_t count[CHUNKS][1024];
     uint32_t *ks = keys, *os = order_in, *kd = tmp_keys, *od = tmp_order;
     for (int shift = 0; shift < 30; shift += 10) {
-        memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < V; ++i) count[(ks[i] >> shift) & 1023]++;
+        #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+        for (int ch = 0; ch < CHUNKS; ++ch) {
+            memset(count[ch], 0, sizeof(count[ch]));
+            for (size_t i = V * (size_t)ch / CHUNKS, e = V * (size_t)(ch + 1) / CHUNKS; i < e; ++i) count[ch][(ks[i] >> shift) & 1023]++;
+        }
         uint32_t sum = 0;
-        for (int b = 0; b < 1024; ++b) { uint32_t x = count[b]; count[b] = sum; sum += x; }
-        for (size_t i = 0; i < V; ++i) {
-            uint32_t d = count[(ks[i] >> shift) & 1023]++;
-            kd[d] = ks[i];
-            od[d] = os[i];
+        for (int b = 0; b < 1024; ++b)
+            for (int ch = 0; ch < CHUNKS; ++ch) { uint32_t x = count[ch][b]; count[ch][b] = sum; sum += x; }
+        #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
+        for (int ch = 0; ch < CHUNKS; ++ch) {
+            for (size_t i = V * (size_t)ch / CHUNKS, e = V * (size_t)(ch + 1) / CHUNKS; i < e; ++i) {
+                uint32_t d = count[ch][(ks[i] >> shift) & 1023]++;
+                kd[d] = ks[i];
+                od[d] = os[i];
+            }
         }
         uint32_t *t = ks; ks = kd; kd = t;
         t = os; os = od; od = t;
@@ -304,50 +317,95 @@ static void spatial_order(const float *positions, size_t stride, size_t V, const
 
 /* ---- setup -------------------------------------------------------------------------------------------- */
 
-/* Builds the (next, prev) corner lists of every vertex from the cells' triangles, in triangle order, and deep bit 0
- * (no triangle around the vertex leaves its cell). Each thread owns a range of vertices and writes only theirs, so
- * the lists are the same for any thread count. Then mark_deep completes bit 1. */
+/* Triangle t of a cell's slots (an index into work) in build_adjacency: with `own`, its corners at the cell's own
+ * vertices (cells in parallel: each writes only its vertices); without, its corners at other cells' vertices
+ * (serially, after). count: count corners into off[v + 1]; else write them at off[v]++ and clear the deep bits of
+ * triangles across cells. Returns whether the triangle has corners in other cells. */
+static int adjacency_corners(ctx *c, const cell *cl, size_t t, int own, int count) {
+    uint32_t *off = c->adj_offset;
+    const uint32_t *v = c->work + t;
+    int mine[3], foreign = 0;
+    for (int j = 0; j < 3; ++j) {
+        int inside = v[j] >= cl->vbegin && v[j] < cl->vend; /* a first-partition cell's vertices are a range */
+        foreign |= !inside;
+        mine[j] = inside == own;
+    }
+    if (count) {
+        for (int j = 0; j < 3; ++j) if (mine[j]) off[v[j] + 1]++;
+        return foreign;
+    }
+    uint32_t ja = c->b_of[v[0]], jb = c->b_of[v[1]], jd = c->b_of[v[2]];
+    unsigned char whole = (unsigned char)(0xFA | (foreign ? 0 : 1) | (ja == jb && jb == jd ? 4 : 0));
+    for (int j = 0; j < 3; ++j) {
+        if (!mine[j]) continue;
+        uint32_t *x = c->adj + 2 * off[v[j]]++;
+        x[0] = v[j == 2 ? 0 : j + 1];
+        x[1] = v[j == 0 ? 2 : j - 1];
+        c->deep[v[j]] &= whole;
+    }
+    return foreign;
+}
+
+/* Counts a cell's own corners and lists its triangles with corners elsewhere (at sort_tmp[tbegin ...]). */
+static void adjacency_count_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg; (void)k;
+    memset(c->deep + cl->vbegin, 5, cl->vend - cl->vbegin);
+    memset(c->adj_offset + cl->vbegin + 1, 0, (size_t)(cl->vend - cl->vbegin) * sizeof(uint32_t));
+    uint32_t *across = c->sort_tmp + cl->tbegin;
+    size_t n = 0;
+    for (size_t t = cl->tbegin, e = cl->tbegin + cl->tcount; t < e; t += 3)
+        if (adjacency_corners(c, cl, t, 1, 1)) across[n++] = (uint32_t)t;
+    cl->selected = n;
+}
+
+static void adjacency_fill_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg; (void)k;
+    for (size_t t = cl->tbegin, e = cl->tbegin + cl->tcount; t < e; t += 3) adjacency_corners(c, cl, t, 1, 0);
+}
+
+/* The corners of triangles across cells at the other cells' vertices, serially, in cell and slot order. */
+static void adjacency_across(ctx *c, int count) {
+    for (size_t k = 0; k < c->cell_count; ++k) {
+        const uint32_t *across = c->sort_tmp + c->cells[k].tbegin;
+        for (size_t i = 0; i < c->cells[k].selected; ++i) adjacency_corners(c, &c->cells[k], across[i], 0, count);
+    }
+}
+
+/* Running sums of the counts in off[vbegin + 1 .. vend], within the cell. */
+static void adjacency_prefix_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)k; (void)arg;
+    uint32_t *off = c->adj_offset;
+    for (uint32_t v = cl->vbegin + 1; v < cl->vend; ++v) off[v + 1] += off[v];
+}
+
+static void adjacency_offset_cell(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)arg;
+    uint32_t base = c->bcount[k];
+    if (base)
+        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) c->adj_offset[v + 1] += base;
+}
+
+/* Builds the (next, prev) corner lists of every vertex from the cells' triangles, and deep bits 0 and 2 (no
+ * triangle around the vertex leaves its cell, in either partition). A vertex's list holds the corners from its own
+ * cell's triangles first, then those from other cells', each in slot order: the same for any thread count. Then
+ * mark_deep completes bits 1 and 3. */
 static void build_adjacency(ctx *c) {
     uint32_t *off = c->adj_offset;
-    unsigned char *deep = c->deep;
-    memset(deep, 5, c->vcount);
-    size_t V = c->vcount;
-    int parts = PF_MAX_THREADS();
-    size_t corners = 0;
-    for (size_t k = 0; k < c->cell_count; ++k) corners += c->cells[k].tcount;
-    if (parts < 1 || corners < PF_PARALLEL_MIN) parts = 1;
-    memset(off, 0, (V + 1) * sizeof(uint32_t));
-    #pragma omp parallel for schedule(static, 1) if (parts > 1)
-    for (int part = 0; part < parts; ++part) {
-        uint32_t lo = (uint32_t)(V * (size_t)part / (size_t)parts), hi = (uint32_t)(V * (size_t)(part + 1) / (size_t)parts);
-        for (size_t k = 0; k < c->cell_count; ++k) {
-            const uint32_t *w = c->work + c->cells[k].tbegin;
-            for (size_t i = 0, e = c->cells[k].tcount; i < e; ++i) {
-                uint32_t v = w[i];
-                if (v >= lo && v < hi) off[v + 1]++;
-            }
-        }
+    size_t V = c->vcount, n = c->cell_count;
+    off[0] = 0;
+    for_each_cell(c, c->cells, n, adjacency_count_cell, NULL);
+    adjacency_across(c, 1);
+    /* offsets: running sums within each cell in parallel, then each cell shifted by the cells before it */
+    for_each_cell(c, c->cells, n, adjacency_prefix_cell, NULL);
+    uint32_t base = 0;
+    for (size_t k = 0; k < n; ++k) {
+        c->bcount[k] = base;
+        base += c->adj_offset[c->cells[k].vend];
     }
-    for (size_t v = 0; v < V; ++v) off[v + 1] += off[v];
+    for_each_cell(c, c->cells, n, adjacency_offset_cell, NULL);
     /* fill using off[v] as cursor, then shift back */
-    #pragma omp parallel for schedule(static, 1) if (parts > 1)
-    for (int part = 0; part < parts; ++part) {
-        uint32_t lo = (uint32_t)(V * (size_t)part / (size_t)parts), hi = (uint32_t)(V * (size_t)(part + 1) / (size_t)parts);
-        for (size_t k = 0; k < c->cell_count; ++k) {
-            const uint32_t *w = c->work + c->cells[k].tbegin;
-            for (size_t t = 0, e = c->cells[k].tcount; t < e; t += 3) {
-                uint32_t a = w[t], b = w[t + 1], d = w[t + 2];
-                uint32_t *x;
-                /* a triangle across cells takes bit 0 (all neighbours in the cell) from its corners */
-                uint32_t ka = c->cell_of[a], kb = c->cell_of[b], kd = c->cell_of[d];
-                uint32_t ja = c->b_of[a], jb = c->b_of[b], jd = c->b_of[d];
-                unsigned char whole = (unsigned char)(0xFA | (ka == kb && kb == kd ? 1 : 0) | (ja == jb && jb == jd ? 4 : 0));
-                if (a >= lo && a < hi) { x = c->adj + 2 * off[a]++; x[0] = b; x[1] = d; deep[a] &= whole; }
-                if (b >= lo && b < hi) { x = c->adj + 2 * off[b]++; x[0] = d; x[1] = a; deep[b] &= whole; }
-                if (d >= lo && d < hi) { x = c->adj + 2 * off[d]++; x[0] = a; x[1] = b; deep[d] &= whole; }
-            }
-        }
-    }
+    for_each_cell(c, c->cells, n, adjacency_fill_cell, NULL);
+    adjacency_across(c, 0);
     memmove(off + 1, off, V * sizeof(uint32_t));
     off[0] = 0;
 }
@@ -487,6 +545,7 @@ static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2)
 
 static void accumulate_cell_quadrics(ctx *c, cell *cl, size_t k, void *arg) {
     (void)arg;
+    memset(c->q + cl->vbegin, 0, (size_t)(cl->vend - cl->vbegin) * sizeof(local_quadric));
     const uint32_t *w = c->work + cl->tbegin;
     for (size_t t = 0; t < cl->tcount; t += 3)
         if (a_cell(c, w[t]) == k && a_cell(c, w[t + 1]) == k && a_cell(c, w[t + 2]) == k)
@@ -495,10 +554,7 @@ static void accumulate_cell_quadrics(ctx *c, cell *cl, size_t k, void *arg) {
 
 /* Plane and border edge quadrics at the position representatives, in their own frames. Triangles inside one cell
  * add to that cell's vertices only, so cells run in parallel; the triangles across cells follow, in order. */
-typedef void (*cell_fn)(ctx *c, cell *cl, size_t k, void *arg);
-static void for_each_cell(ctx *c, cell *cells, size_t n, cell_fn fn, void *arg);
 static void accumulate_quadrics(ctx *c) {
-    memset(c->q, 0, c->vcount * sizeof(local_quadric));
     for_each_cell(c, c->cells, c->cell_count, accumulate_cell_quadrics, NULL);
     for (size_t k = 0; k < c->cell_count; ++k) {
         const cell *cl = &c->cells[k];
@@ -697,37 +753,41 @@ static int worth_moving(double moved_error, double endpoint_error) {
     return endpoint_error > 1e-12 && moved_error < endpoint_error * 0.999;
 }
 
-/* place() for meshes without attributes, the common case when ranking: both quadrics in b's frame, evaluated at
- * both ends and at their minimum. Same decisions as the general path. */
+/* place() for meshes without attributes, the common case when ranking: both quadrics summed in b's frame (y = x -
+ * pos[b]), where the error at b is the constant term, at a (y = t) one quadratic form, and at the quadric's
+ * minimum y* = -A^-1 B simply C + B.y*. Same decisions as the general path. */
 static double place_positions(const ctx *c, uint32_t *i0, uint32_t *i1, int both, double p[3], int *moved) {
     uint32_t a = *i0, b = *i1;
     const float *pa = c->pos + 3 * a, *pb = c->pos + 3 * b;
     const local_quadric *qa = &c->q[c->remap[a]], *qb = &c->q[c->remap[b]];
-    double xb = pb[0], yb = pb[1], zb = pb[2];
-    double origin[3] = {xb, yb, zb};
-    quadric s;
-    lq_frame(qa, c->pos + 3 * c->remap[a], origin, &s);
-    double a00 = s.a00 + qb->a00, a11 = s.a11 + qb->a11, a22 = s.a22 + qb->a22;
-    double a10 = s.a10 + qb->a10, a20 = s.a20 + qb->a20, a21 = s.a21 + qb->a21;
-    double b0 = s.b0 + qb->b0, b1 = s.b1 + qb->b1, b2 = s.b2 + qb->b2, cc = s.c + qb->c, w = s.w + qb->w;
+    double tx = (double)pa[0] - pb[0], ty = (double)pa[1] - pb[1], tz = (double)pa[2] - pb[2];
+    /* a's quadric, at y - t in its own frame */
+    double aa00 = qa->a00, aa11 = qa->a11, aa22 = qa->a22, aa10 = qa->a10, aa20 = qa->a20, aa21 = qa->a21;
+    double ax = aa00 * tx + aa10 * ty + aa20 * tz, ay = aa10 * tx + aa11 * ty + aa21 * tz, az = aa20 * tx + aa21 * ty + aa22 * tz;
+    double bat = qa->b0 * tx + qa->b1 * ty + qa->b2 * tz;
+    double a00 = aa00 + qb->a00, a11 = aa11 + qb->a11, a22 = aa22 + qb->a22;
+    double a10 = aa10 + qb->a10, a20 = aa20 + qb->a20, a21 = aa21 + qb->a21;
+    double b0 = qa->b0 - ax + qb->b0, b1 = qa->b1 - ay + qb->b1, b2 = qa->b2 - az + qb->b2;
+    double cc = (tx * ax + ty * ay + tz * az) - 2 * bat + qa->c + qb->c;
+    double w = (double)qa->w + qb->w;
     double iw = w > 0 ? 1.0 / w : 1.0;
-    /* y = x - pos[b] */
-#define EVAL(x, y, z) (fabs(a00 * (x) * (x) + a11 * (y) * (y) + a22 * (z) * (z) + \
-                       2 * (a10 * (x) * (y) + a20 * (x) * (z) + a21 * (y) * (z)) + 2 * (b0 * (x) + b1 * (y) + b2 * (z)) + cc) * iw)
-    double tx = pa[0] - xb, ty = pa[1] - yb, tz = pa[2] - zb;
+    /* t'At and B.t give the error at a and at the middle */
+    double atx = a00 * tx + a10 * ty + a20 * tz, aty = a10 * tx + a11 * ty + a21 * tz, atz = a20 * tx + a21 * ty + a22 * tz;
+    double tat = tx * atx + ty * aty + tz * atz, bt = b0 * tx + b1 * ty + b2 * tz;
     double e = fabs(cc) * iw;
-    p[0] = xb; p[1] = yb; p[2] = zb;
+    p[0] = pb[0]; p[1] = pb[1]; p[2] = pb[2];
     *moved = 0;
     if (both && e > 0) {
-        double ea = EVAL(tx, ty, tz);
+        double ea = fabs(tat + 2 * bt + cc) * iw;
         if (ea < e) { e = ea; *i0 = b; *i1 = a; p[0] = pa[0]; p[1] = pa[1]; p[2] = pa[2]; }
     }
     if (!c->optimal || c->kind[a] != K_MANIFOLD || c->kind[b] != K_MANIFOLD || e <= 1e-12) return e;
-    /* the minimum solves A y = -b; scaling by the area cancels, in the solution and in the conditioning test */
+    /* the minimum solves A y = -B; scaling by the area cancels, in the solution and in the conditioning test */
     double c00 = a11 * a22 - a21 * a21, c01 = a20 * a21 - a10 * a22, c02 = a10 * a21 - a11 * a20;
     double det = a00 * c00 + a10 * c01 + a20 * c02;
     double tr = a00 + a11 + a22;
     double ox = 0.5 * tx, oy = 0.5 * ty, oz = 0.5 * tz;
+    double eo = fabs(0.25 * tat + bt + cc) * iw; /* at the middle */
     if (tr > 0 && fabs(det) > 1e-6 * tr * tr * tr) {
         double c11 = a00 * a22 - a20 * a20, c12 = a10 * a20 - a00 * a21, c22 = a00 * a11 - a10 * a10;
         double id = -1.0 / det;
@@ -738,11 +798,10 @@ static double place_positions(const ctx *c, uint32_t *i0, uint32_t *i1, int both
         /* no farther than one edge length from the middle */
         if (mx * mx + my * my + mz * mz <= tx * tx + ty * ty + tz * tz && isfinite(sx) && isfinite(sy) && isfinite(sz)) {
             ox = sx; oy = sy; oz = sz;
+            eo = fabs(cc + b0 * sx + b1 * sy + b2 * sz) * iw;
         }
     }
-    double eo = EVAL(ox, oy, oz);
-#undef EVAL
-    if (worth_moving(eo, e)) { e = eo; p[0] = xb + ox; p[1] = yb + oy; p[2] = zb + oz; *moved = 1; }
+    if (worth_moving(eo, e)) { e = eo; p[0] = pb[0] + ox; p[1] = pb[1] + oy; p[2] = pb[2] + oz; *moved = 1; }
     return e;
 }
 
@@ -868,18 +927,6 @@ static int direction_ok(const ctx *c, uint32_t i0, uint32_t i1) {
     return 1;
 }
 
-/* Runs fn on every cell, cells handed out one at a time through a shared counter (dynamic scheduling by hand:
- * clang 21 lowers schedule(dynamic) to __kmpc_dispatch_deinit, which Debian's libomp 14 lacks). Cells are
- * independent, so the result does not depend on who runs which. */
-static void for_each_cell(ctx *c, cell *cells, size_t n, cell_fn fn, void *arg) {
-    long count = (long)n, next = 0;
-    #pragma omp parallel if (count > 1)
-    for (;;) {
-        long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
-        if (k >= count) break;
-        fn(c, &cells[k], (size_t)k, arg);
-    }
-}
 
 /* Reads a range once, a cache line at a time: a sequential sweep the hardware prefetcher streams in, so that the
  * random accesses that follow hit the core's cache instead of memory. */
@@ -888,9 +935,11 @@ static void warm_range(const void *begin, size_t bytes) {
     for (size_t i = 0; i < bytes; i += 64) (void)p[i];
 }
 
-/* The vertex data a cell's ranking and collapses touch at random. */
+/* The vertex data a cell's ranking and collapses touch at random. Not once seven eighths of its range have
+ * collapsed away: streaming the dead would then cost more than the misses it saves. */
 static void warm_cell(const ctx *c, const cell *cl, int for_collapse) {
     size_t vb = cl->vbegin, n = cl->vend - cl->vbegin;
+    if (!cl->contiguous || 8 * cl->live < n) return;
     warm_range(c->q + vb, n * sizeof(local_quadric));
     warm_range(c->pos + 3 * vb, n * 3 * sizeof(float));
     warm_range(c->remap + vb, n * sizeof(uint32_t));
@@ -933,9 +982,6 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
                 uint32_t i0 = ab ? a : b, i1 = ab ? b : a;
                 double p[3];
                 int moved;
-#ifdef PF_PROFILE
-                __atomic_fetch_add(&prof_ranked, 1, __ATOMIC_RELAXED);
-#endif
                 float f = (float)place(c, &i0, &i1, ab && ba, p, &moved);
                 cd->v0 = i0; cd->v1 = i1; cd->error = f;
             }
@@ -1264,14 +1310,7 @@ static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, 
             c->sort_tmp[count[j]++] = in[i];
         }
     }
-#ifdef PF_PROFILE
-    double t_b = prof_now();
-#endif
     done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, max_error, max_position_error, collapses);
-#ifdef PF_PROFILE
-    prof_t[14] += prof_now() - t_b;
-    double sweep_t0 = prof_now();
-#endif
     if (done >= goal) return done;
 
     /* the rest, serially */
@@ -1285,10 +1324,6 @@ static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, 
         done += r.tris;
         (*collapses)++;
     }
-#ifdef PF_PROFILE
-    prof_t[9] += prof_now() - sweep_t0;
-    if (getenv("PFV")) fprintf(stderr, "  across: %zu candidates, %zu left to the serial walk, done %zu of goal %zu\n", m, rest_count, done, goal);
-#endif
     return done;
 }
 
@@ -1325,14 +1360,14 @@ static void merge_bcells(ctx *c) {
     for (long long k = 0; k < cells; ++k) {
         size_t live = 0;
         for (uint32_t x = c->bcells[k].vbegin; x < c->bcells[k].vend; ++x) live += c->merged[c->b_order[x]] == c->b_order[x];
-        c->bcells[k].collapses = live;
+        c->bcells[k].live = live;
     }
     size_t out = 0, k = 0, rest = 0;
-    for (size_t j = 0; j < n; ++j) rest += c->bcells[j].collapses;
+    for (size_t j = 0; j < n; ++j) rest += c->bcells[j].live;
     int changed = 0;
     while (k < n) {
         size_t k1 = k, live = 0;
-        while (k1 < n && live < CELL_VERTICES) live += c->bcells[k1++].collapses;
+        while (k1 < n && live < CELL_VERTICES) live += c->bcells[k1++].live;
         rest -= live;
         if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
         cell merged = c->bcells[k];
@@ -1350,20 +1385,20 @@ static void merge_bcells(ctx *c) {
  * merged cell's triangles (and their candidate slots) are packed together at the front of its span. */
 static void merge_cells(ctx *c) {
     size_t n = c->cell_count;
-    if (n < 2) { merge_bcells(c); return; }
     long long cells = (long long)n;
     #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
     for (long long k = 0; k < cells; ++k) {
         size_t live = 0;
         for (uint32_t v = c->cells[k].vbegin; v < c->cells[k].vend; ++v) live += c->merged[v] == v;
-        c->cells[k].collapses = live; /* scratch until the next pass */
+        c->cells[k].live = live;
     }
+    if (n < 2) { merge_bcells(c); return; }
     size_t out = 0, k = 0, rest = 0;
-    for (size_t j = 0; j < n; ++j) rest += c->cells[j].collapses;
+    for (size_t j = 0; j < n; ++j) rest += c->cells[j].live;
     int changed = 0;
     while (k < n) {
         size_t k1 = k, live = 0;
-        while (k1 < n && live < CELL_VERTICES) live += c->cells[k1++].collapses;
+        while (k1 < n && live < CELL_VERTICES) live += c->cells[k1++].live;
         rest -= live;
         if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
         cell merged = c->cells[k];
@@ -1377,6 +1412,7 @@ static void merge_cells(ctx *c) {
             merged.tcap = cj->tbegin + cj->tcap - merged.tbegin;
         }
         merged.tcount = at - merged.tbegin;
+        merged.live = live;
         changed |= k1 > k + 1;
         c->cells[out++] = merged;
         k = k1;
@@ -1481,6 +1517,7 @@ static size_t build_cells(ctx *c, const uint32_t *indices, size_t icount, const 
         if (V - end < CELL_VERTICES / 4) end = V;
         c->cells[n].vbegin = (uint32_t)v;
         c->cells[n].vend = (uint32_t)end;
+        c->cells[n].live = end - v;
         ++n;
         v = end;
     }
@@ -1650,7 +1687,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
 
     /* the working order: vertices along a Morton curve; scratch from the candidate array, unused until the passes */
     uint32_t *keys = (uint32_t *)c.cand, *tmp_keys = keys + V, *tmp_order = keys + 2 * V, *order_of = keys + 3 * V;
-    PROF(0, spatial_order(positions, stride, V, bmin, bmax, c.order_in, keys, tmp_keys, tmp_order));
+    spatial_order(positions, stride, V, bmin, bmax, c.order_in, keys, tmp_keys, tmp_order);
     long long VV = (long long)V;
     #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
     for (long long v = 0; v < VV; ++v) {
@@ -1667,15 +1704,24 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         c.pass_locked[v] = 0;
         c.dirty[v] = 0;
     }
-    /* equal positions are consecutive: the first of a run represents it, the run is the wedge ring */
-    for (size_t v = 0; v < V; ++v)
-        c.remap[v] = (v > 0 && same_position(positions, stride, c.order_in[v], c.order_in[v - 1])) ? c.remap[v - 1] : (uint32_t)v;
+    /* equal positions are consecutive: the first of a run represents it, the run is the wedge ring (in fixed
+     * chunks, each first walking back to where its first run began) */
+    #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
+    for (int ch = 0; ch < 64; ++ch) {
+        size_t begin = V * (size_t)ch / 64, end = V * (size_t)(ch + 1) / 64;
+        if (begin >= end) continue;
+        uint32_t r = (uint32_t)begin;
+        while (r > 0 && same_position(positions, stride, c.order_in[r], c.order_in[r - 1])) --r;
+        c.remap[begin] = r;
+        for (size_t v = begin + 1; v < end; ++v)
+            c.remap[v] = same_position(positions, stride, c.order_in[v], c.order_in[v - 1]) ? c.remap[v - 1] : (uint32_t)v;
+    }
     #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
     for (long long v = 0; v < VV; ++v) {
         uint32_t next = (uint32_t)v + 1;
         c.wedge[v] = (next < V && c.remap[next] == c.remap[v]) ? next : c.remap[v];
     }
-    size_t count; PROF(1, count = build_cells(&c, indices, index_count, keys, order_of));
+    size_t count = build_cells(&c, indices, index_count, keys, order_of);
     if (count != (size_t)-1) {
         float extent[3];
         for (int k = 0; k < 3; ++k) extent[k] = (bmax[k] - bmin[k]) * scale;
@@ -1696,11 +1742,12 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     build_adjacency(&c);
     c.rerank_all = 1;
     int relax = 0;
-    PROF(3, classify(&c, lock_border, relax));
-    PROF(4, mark_deep(&c));
-    PROF(5, accumulate_quadrics(&c));
+    classify(&c, lock_border, relax);
+    mark_deep(&c);
+    accumulate_quadrics(&c);
     if (K) accumulate_attribute_quadrics(&c);
 
+    size_t first_count = count;
     float max_error = 0;
     double max_position_error = 0;
     size_t collapses = 0, passes = 0;
@@ -1717,7 +1764,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         if (level >= level_count) break;
         size_t target = target_index_counts[level];
         float min_error = FLT_MAX;
-        size_t n; PROF(6, n = pick_and_rank(&c, &min_error));
+        size_t n = pick_and_rank(&c, &min_error);
         size_t done = 0;
         if (n) {
             size_t goal = (count - target) / 3;
@@ -1725,6 +1772,8 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
              * the mesh, let this pass finish it: one more pass would rank every edge again for a handful of collapses */
             size_t needed = goal / 2;
+            /* a modest goal on a mesh still near its input (errors tiny and alike): take longer strides */
+            if (3 * goal <= count / 2 && 2 * count >= first_count) needed = goal * 3 / 4;
             if (goal <= count / 30) needed = goal * 2;
             size_t gi = needed < n ? needed : n - 1;
             uint32_t bucket = 0;
@@ -1750,12 +1799,12 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             size_t before = count;
             #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
             for (long long v = 0; v < VV; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
-            PROF(10, remap_loops(&c, c.loop));
-            PROF(10, remap_loops(&c, c.loopback));
+            remap_loops(&c, c.loop);
+            remap_loops(&c, c.loopback);
             merge_cells(&c);
-            PROF(11, count = remap_all(&c));
-            PROF(12, build_adjacency(&c));
-            PROF(13, mark_deep(&c));
+            count = remap_all(&c);
+            build_adjacency(&c);
+            mark_deep(&c);
             /* collapses that removed no triangle (stale border loops on messy input) must not spin forever */
             stalled_passes = count < before ? 0 : stalled_passes + 1;
             if (stalled_passes < 4) continue;

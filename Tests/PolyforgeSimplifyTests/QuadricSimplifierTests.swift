@@ -2,6 +2,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+import CMeshopt
 import PolyforgeCore
 import PolyforgeFixtures
 import PolyforgeFormats
@@ -293,6 +294,44 @@ import PolyforgeTopology
         #expect(one.indices == two.indices && two.indices == twoAgain.indices)
         #expect(one.streams.map(\.data) == two.streams.map(\.data))
         #expect(abs(one.triangleCount - 6_000) <= 2)
+    }
+
+    /// The C core on positions only (its fast ranking path) over a mesh of several spatial cells, so collapses run
+    /// in cells, across cells in the second partition and serially: the same output on one and two threads, the
+    /// exact count, and surface errors no worse than meshoptimizer's on the same input.
+    @Test func cellsMatchOneThreadAndMeshoptimizersQuality() {
+        let p = ScanSurface.generate(triangles: 60_000, seed: 5).meshes[0].primitives[0]
+        let positions = p.positions, indices = p.indices
+        let vertexCount = positions.count / 3
+        func distance(_ out: [Float], _ idx: ArraySlice<UInt32>) -> (max: Double, mean: Double) {
+            var r = pf_surface_distance_result()
+            let i = Array(idx)
+            _ = pf_surface_distance(positions, vertexCount, indices, indices.count, out, out.count / 3, i, i.count, 60_000, &r)
+            return (r.max / r.diagonal, r.mean / r.diagonal)
+        }
+        let threads = pf_thread_count()
+        defer { pf_set_thread_count(threads) }
+        for ratio in [0.5, 0.05] {
+            let target = 3 * Int(Double(indices.count / 3) * ratio)
+            var runs: [(indices: [UInt32], positions: [Float])] = []
+            for t: Int32 in [1, 2] {
+                pf_set_thread_count(t)
+                var out = [UInt32](repeating: 0, count: indices.count)
+                var moved = [Float](repeating: 0, count: positions.count)
+                var result = pf_simplify_result()
+                let n = pf_simplify(&out, indices, indices.count, positions, vertexCount, 3, nil, 0, nil, 0, target,
+                                    .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
+                #expect(result.stop_reason == UInt32(PF_SIMPLIFY_STOP_TARGET_COUNT))
+                #expect(abs(n - target) <= 3, "ratio \(ratio): \(n / 3) triangles for \(target / 3)")
+                runs.append((Array(out[0..<n]), moved))
+            }
+            #expect(runs[0].indices == runs[1].indices && runs[0].positions == runs[1].positions)
+            var reference = [UInt32](repeating: 0, count: indices.count)
+            let m = meshopt_simplify(&reference, indices, indices.count, positions, vertexCount, 12, target, .greatestFiniteMagnitude, 0, nil)
+            let ours = distance(runs[0].positions, runs[0].indices[...]), theirs = distance(positions, reference[0..<m])
+            #expect(ours.mean <= theirs.mean, "ratio \(ratio): mean \(ours.mean) vs meshoptimizer \(theirs.mean)")
+            #expect(ours.max <= 1.25 * theirs.max, "ratio \(ratio): max \(ours.max) vs meshoptimizer \(theirs.max)")
+        }
     }
 
     @Test func lodChainLevelsShrinkAndErrorsGrow() {

@@ -526,10 +526,13 @@ typedef struct pf_simplify_result {
  * Vertex classes: interior (collapses anywhere), open border and seam (only along their own edge loop), complex
  * (non-manifold, more than two attribute sets on a point: never collapse) and locked. Collapses that flip or
  * fold a triangle (over ~85 degrees) or would pinch two fans into a non-manifold edge are rejected.
- * Memory: about 155 bytes per triangle for positions only (a closed mesh, two triangles per vertex), plus
- * 44 + 10 per attribute float per triangle with attributes; allocated once per call, nothing per collapse.
- * Candidate ranking is parallel (OpenMP); output is identical for every thread count. Returns the new index
- * count (0 for invalid arguments, result->stop_reason = PF_SIMPLIFY_STOP_INVALID). */
+ * Memory: about 160 bytes per triangle for positions only (a closed mesh, two triangles per vertex), plus
+ * 44 + 10 per attribute float per triangle with attributes, plus 256 KB per thread; allocated once per call,
+ * nothing per collapse.
+ * Threads (OpenMP): the mesh is cut into spatial cells that rank and collapse in parallel; the cells depend on the
+ * mesh only, so the output is identical for every thread count. The output's triangles come in spatial order, not
+ * the input's. Returns the new index count (0 for invalid arguments, result->stop_reason =
+ * PF_SIMPLIFY_STOP_INVALID). */
 size_t pf_simplify(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
                    size_t vertex_count, size_t stride, const float *attributes, size_t attribute_stride,
                    const float *attribute_weights, size_t attribute_count, size_t target_index_count, float target_error,
