@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Converts every shared asset to GLB (and OBJ/STL/PLY) with polyforge, then loads each output in Blender headless
 # and in `assimp info`, and prints one line per file. Exit 1 if any output fails to load.
-#   scripts/check-interop.sh [--repair] [POLYFORGE_BINARY]
+#   scripts/check-interop.sh [--repair | --simplify] [POLYFORGE_BINARY]
 # --repair: run `polyforge repair --watertight` instead of `convert` (GLB and STL outputs), and also check every
 # STL with `admesh -e`: no disconnected facets, unless repair itself said the shape cannot be closed (exit 2).
+# --simplify: `polyforge simplify --ratio 0.25` to GLB and OBJ, and `polyforge lod --levels 1,0.5,0.25,0.125`
+# (separate files and --single-file); every output must load, and each LOD file must hold as many triangles in
+# Blender as its manifest says.
 # Needs Debian's blender, assimp-utils and admesh (installed here when missing). Not part of CI: Blender is a large
 # install.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mode=convert
 if [ "${1:-}" = "--repair" ]; then mode=repair; shift; fi
+if [ "${1:-}" = "--simplify" ]; then mode=simplify; shift; fi
 bin=${1:-.build/release/polyforge}
 [ -x "$bin" ] || { swift build -c release --product polyforge >/dev/null && bin=.build/release/polyforge; }
 dpkg -s python3-numpy >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null  # Blender's glTF importer needs it
@@ -44,6 +48,52 @@ for o in bpy.data.objects:
 print('RESULT ok tris=%d actions=%d armatures=%d images=%d' % (tris, len(bpy.data.actions), len(bpy.data.armatures), len(bpy.data.images)))
 " -- "$f" 2>&1 | grep -E '^RESULT|Error|error' | head -1 | sed 's/^RESULT //'
 }
+
+if [ "$mode" = simplify ]; then
+    printf '%-46s %-16s %-48s %-7s %s\n' output kind blender assimp manifest
+    for src in "${inputs[@]}"; do
+        stem=$(basename "${src%.*}")
+        dir=$(basename "$(dirname "$src")")
+        name="${dir}_$stem"
+        for ext in glb obj; do
+            dst="$out/simplify/$name.$ext"
+            mkdir -p "$out/simplify"
+            if ! "$bin" simplify --ratio 0.25 "$src" "$dst" >/dev/null 2>"$dst.err" || [ ! -s "$dst" ]; then
+                printf '%-46s %-16s FAILED: %s\n' "$name" "simplify $ext" "$(head -1 "$dst.err")"; failed=1; continue
+            fi
+            rm -f "$dst.err"
+            b=$(blender_check "$dst"); a=$(assimp info "$dst" >/dev/null 2>&1 && echo ok || echo FAIL)
+            [[ "$b" == ok* && "$a" == ok ]] || failed=1
+            printf '%-46s %-16s %-48s %-7s\n' "$name" "simplify $ext" "$b" "$a"
+        done
+        for variant in files single; do
+            lod="$out/lod-$variant/$name"
+            mkdir -p "$lod"
+            extra=(); [ "$variant" = single ] && extra=(--single-file)
+            if ! "$bin" lod "$src" --out "$lod" --levels 1,0.5,0.25,0.125 "${extra[@]}" >/dev/null 2>"$lod.err"; then
+                printf '%-46s %-16s FAILED: %s\n' "$name" "lod $variant" "$(head -1 "$lod.err")"; failed=1; continue
+            fi
+            rm -f "$lod.err"
+            manifest="$lod/$stem.lod.json"
+            mapfile -t levels < <(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); [print(l['file'], l['triangles']) for l in m['levels']]" "$manifest")
+            seen=""
+            for entry in "${levels[@]}"; do
+                file=${entry% *}; tris=${entry#* }
+                [[ " $seen " == *" $file "* ]] && continue
+                seen="$seen $file"
+                b=$(blender_check "$lod/$file"); a=$(assimp info "$lod/$file" >/dev/null 2>&1 && echo ok || echo FAIL)
+                m="-"
+                if [ "$variant" = files ]; then
+                    # Blender counts every drawn triangle; the manifest counts the same (instances included).
+                    if [[ "$b" == *"tris=$tris "* ]]; then m="ok ($tris)"; else m="MISMATCH: manifest $tris"; failed=1; fi
+                fi
+                [[ "$b" == ok* && "$a" == ok ]] || failed=1
+                printf '%-46s %-16s %-48s %-7s %s\n' "$name" "lod $file" "$b" "$a" "$m"
+            done
+        done
+    done
+    exit $failed
+fi
 
 formats=(glb obj stl ply)
 [ "$mode" = repair ] && formats=(glb stl)

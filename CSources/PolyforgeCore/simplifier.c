@@ -64,8 +64,9 @@ static const unsigned char has_opposite[K_COUNT][K_COUNT] = {
 #define CELL_VERTICES 8192
 #define MORTON_BITS 10
 
-/* Double precision: in float, the cancellation in Q(p) leaves noise of ~1e-4 of the diagonal after the square
- * root, which would hide real errors of that size on dense meshes and stop flat regions from collapsing. */
+/* A quadric in global (normalised) coordinates, for the attribute quadrics and the general paths. Double
+ * precision: in float, the cancellation in Q(p) leaves noise of ~1e-4 of the diagonal after the square root, which
+ * would hide real errors of that size on dense meshes and stop flat regions from collapsing. */
 typedef struct quadric {
     double a00, a11, a22, a10, a20, a21, b0, b1, b2, c, w;
 } quadric;
@@ -1604,30 +1605,20 @@ static void build_bcells(ctx *c, const float extent[3], uint32_t *keys, uint32_t
     for_each_cell(c, c->bcells, n, set_cell_of, NULL);
 }
 
-/* The call's one allocation. A large one is mapped with transparent huge pages where the system offers them: a
- * few hundred faults instead of tens of thousands, and the random accesses of ranking and collapsing miss the TLB
- * far less. *mapped says how to give it back. */
-static char *arena_alloc(size_t bytes, size_t *mapped) {
-    *mapped = 0;
+/* The call's one allocation. A large one is aligned to 2 MB and marked for transparent huge pages where the
+ * system offers them: a few hundred faults instead of tens of thousands, and the random accesses of ranking and
+ * collapsing miss the TLB far less. It comes from malloc, so a process that keeps freed memory
+ * (pf_keep_freed_memory, as the CLI does) reuses it from call to call instead of having the kernel clear it. */
+static char *arena_alloc(size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (bytes >= ((size_t)16 << 20)) {
         size_t huge = (size_t)2 << 20, size = (bytes + huge - 1) & ~(huge - 1);
-        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED) {
-            madvise(p, size, MADV_HUGEPAGE);
-            *mapped = size;
-            return p;
-        }
+        char *p = aligned_alloc(huge, size);
+        if (p) madvise(p, size, MADV_HUGEPAGE);
+        return p;
     }
 #endif
     return malloc(bytes);
-}
-
-static void arena_free(char *arena, size_t mapped) {
-#if defined(__linux__)
-    if (mapped) { munmap(arena, mapped); return; }
-#endif
-    free(arena);
 }
 
 size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t index_count, const float *positions,
@@ -1656,8 +1647,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                    work_count * sizeof(candidate) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
                    index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
                    (size_t)threads * 65536 * sizeof(uint32_t) + 64 * 32;
-    size_t mapped;
-    char *arena = arena_alloc(bytes, &mapped);
+    char *arena = arena_alloc(bytes);
     if (!arena) {
         for (size_t l = 0; l < level_count; ++l) results[l].stop_reason = PF_SIMPLIFY_STOP_INVALID;
         return (size_t)-1;
@@ -1760,7 +1750,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         build_bcells(&c, extent, keys, tmp_keys, tmp_order);
     }
     if (count == (size_t)-1) {
-        arena_free(arena, mapped);
+        free(arena);
         for (size_t l = 0; l < level_count; ++l) results[l].stop_reason = PF_SIMPLIFY_STOP_INVALID;
         return (size_t)-1;
     }
@@ -1881,7 +1871,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                  attribute_weights, positions_out, attributes_out, bmin, diag, vertex_maps_out, &results[level]);
         record_level(&results[level], reason, max_position_error, max_error, diag, relax, collapses, passes);
     }
-    arena_free(arena, mapped);
+    free(arena);
     return results[level_count - 1].index_count;
 }
 

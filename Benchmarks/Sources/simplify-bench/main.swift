@@ -26,8 +26,8 @@ import PolyforgeMesh
 // The same OpenMP runtime setting as the polyforge CLI: idle workers sleep instead of spinning for 200 ms.
 setenv("KMP_BLOCKTIME", "0", 0)
 
-let usage = "usage: simplify-bench [--triangles N]... [--file PATH]... [--assets] [--runs N] [--ratios 0.5,0.1,0.02] [--threads 1,2] [--no-memory] [--json]"
-var triangleCounts: [Int] = [], files: [String] = [], runs = 5, json = false, assets = false, memory = true
+let usage = "usage: simplify-bench [--triangles N]... [--file PATH]... [--assets] [--runs N] [--ratios 0.5,0.1,0.02] [--threads 1,2] [--keep-freed-memory] [--no-memory] [--json]"
+var triangleCounts: [Int] = [], files: [String] = [], runs = 5, json = false, assets = false, memory = true, keepFreed = false
 var ratios: [Float] = [0.5, 0.1, 0.02], threadCounts: [Int] = [1, 2]
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -43,11 +43,15 @@ while let argument = arguments.popFirst() {
     case "--ratios": ratios = text().split(separator: ",").compactMap { Float($0) }
     case "--threads": threadCounts = text().split(separator: ",").compactMap { Int($0) }
     case "--no-memory": memory = false
+    case "--keep-freed-memory": keepFreed = true
     case "--json": json = true
     default: print("simplify-bench: unknown argument \(argument)\n\(usage)"); exit(64)
     }
 }
 if triangleCounts.isEmpty && files.isEmpty && !assets { triangleCounts = [1_000_000, 4_000_000] }
+// The CLI's malloc setting (freed memory stays in the heap, so the next call reuses pages instead of having the
+// kernel clear new ones), for both libraries alike; the default is a cold call, as a one-off process makes it.
+if keepFreed { pf_keep_freed_memory(); memory = false }
 
 /// This file is Benchmarks/Sources/simplify-bench/main.swift: the repository is three folders up.
 let repository: String = {
@@ -160,7 +164,7 @@ func ms(_ x: Double) -> String { "\((x * 10).rounded() / 10)" }
 
 var rows: [String] = []
 if !json {
-    print("machine: \(pf_thread_count()) threads available; \(runs) interleaved rounds; times are medians; time ratio = median of the rounds' pf/meshopt; Hausdorff relative to the bbox diagonal")
+    print("machine: \(pf_thread_count()) threads available; \(runs) interleaved rounds; times are medians; time ratio = median of the rounds' pf/meshopt; Hausdorff relative to the bbox diagonal; memory: \(keepFreed ? "freed memory kept (the CLI's setting)" : "cold (every call maps fresh memory)")")
     print(pad("mesh", 22) + pad("tris", 9) + pad("ratio", 6) + pad("thr", 4) + pad("meshopt ms", 11) + pad("pf ms", 9) + pad("time", 7)
           + pad("mo tris", 9) + pad("pf tris", 9) + pad("mo max", 11) + pad("pf max", 11) + pad("mo mean", 11) + pad("pf mean", 11)
           + pad("max x", 7) + pad("mean x", 7))
