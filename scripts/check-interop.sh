@@ -45,7 +45,10 @@ tris = 0
 for o in bpy.data.objects:
     if o.type == 'MESH':
         m = o.evaluated_get(dg).to_mesh(); m.calc_loop_triangles(); tris += len(m.loop_triangles)
-print('RESULT ok tris=%d actions=%d armatures=%d images=%d' % (tris, len(bpy.data.actions), len(bpy.data.armatures), len(bpy.data.images)))
+stored = 0  # each mesh datablock once, however many objects draw it
+for m in bpy.data.meshes:
+    m.calc_loop_triangles(); stored += len(m.loop_triangles)
+print('RESULT ok tris=%d stored=%d actions=%d armatures=%d images=%d' % (tris, stored, len(bpy.data.actions), len(bpy.data.armatures), len(bpy.data.images)))
 " -- "$f" 2>&1 | grep -E '^RESULT|Error|error' | head -1 | sed 's/^RESULT //'
 }
 
@@ -75,17 +78,18 @@ if [ "$mode" = simplify ]; then
             fi
             rm -f "$lod.err"
             manifest="$lod/$stem.lod.json"
-            mapfile -t levels < <(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); [print(l['file'], l['triangles']) for l in m['levels']]" "$manifest")
+            mapfile -t levels < <(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); [print(l['file'], l['triangles'], l['drawnTriangles']) for l in m['levels']]" "$manifest")
             seen=""
             for entry in "${levels[@]}"; do
-                file=${entry% *}; tris=${entry#* }
+                read -r file tris drawn <<< "$entry"
                 [[ " $seen " == *" $file "* ]] && continue
                 seen="$seen $file"
                 b=$(blender_check "$lod/$file"); a=$(assimp info "$lod/$file" >/dev/null 2>&1 && echo ok || echo FAIL)
                 m="-"
                 if [ "$variant" = files ]; then
-                    # Blender counts every drawn triangle; the manifest counts the same (instances included).
-                    if [[ "$b" == *"tris=$tris "* ]]; then m="ok ($tris)"; else m="MISMATCH: manifest $tris"; failed=1; fi
+                    # stored: each mesh once (Blender's mesh datablocks); drawn: every instance (Blender's objects)
+                    if [[ "$b" == *"tris=$drawn stored=$tris "* ]]; then m="ok ($tris stored, $drawn drawn)"
+                    else m="MISMATCH: manifest $tris stored, $drawn drawn"; failed=1; fi
                 fi
                 [[ "$b" == ok* && "$a" == ok ]] || failed=1
                 printf '%-46s %-16s %-48s %-7s %s\n' "$name" "lod $file" "$b" "$a" "$m"

@@ -1356,76 +1356,55 @@ static void set_cell_of(ctx *c, cell *cl, size_t k, void *arg) {
         for (uint32_t x = cl->vbegin; x < cl->vend; ++x) c->b_of[c->b_order[x]] = (uint32_t)k;
 }
 
-/* The second partition's merge: consecutive cells along its curve while they hold fewer than CELL_VERTICES live
- * vertices. */
-static void merge_bcells(ctx *c) {
-    size_t n = c->bcell_count;
+/* Merges neighbouring cells of a partition (along its curve) while they hold fewer than CELL_VERTICES live
+ * vertices, so that as the mesh thins out, few collapses straddle cells and a small mesh ends as one cell: the exact
+ * serial order. The first partition's merged cells also pack their triangles (and candidate slots) together at the
+ * front of their span. */
+static void merge_partition(ctx *c, cell *cells, size_t *count) {
+    size_t n = *count;
+    long long m = (long long)n;
+    #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
+    for (long long k = 0; k < m; ++k) {
+        size_t live = 0;
+        for (uint32_t x = cells[k].vbegin; x < cells[k].vend; ++x) {
+            uint32_t v = cells[k].contiguous ? x : c->b_order[x];
+            live += c->merged[v] == v;
+        }
+        cells[k].live = live;
+    }
     if (n < 2) return;
-    long long cells = (long long)n;
-    #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
-    for (long long k = 0; k < cells; ++k) {
-        size_t live = 0;
-        for (uint32_t x = c->bcells[k].vbegin; x < c->bcells[k].vend; ++x) live += c->merged[c->b_order[x]] == c->b_order[x];
-        c->bcells[k].live = live;
-    }
     size_t out = 0, k = 0, rest = 0;
-    for (size_t j = 0; j < n; ++j) rest += c->bcells[j].live;
+    for (size_t j = 0; j < n; ++j) rest += cells[j].live;
     int changed = 0;
     while (k < n) {
         size_t k1 = k, live = 0;
-        while (k1 < n && live < CELL_VERTICES) live += c->bcells[k1++].live;
+        while (k1 < n && live < CELL_VERTICES) live += cells[k1++].live;
         rest -= live;
         if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
-        cell merged = c->bcells[k];
-        merged.vend = c->bcells[k1 - 1].vend;
-        changed |= k1 > k + 1;
-        c->bcells[out++] = merged;
-        k = k1;
-    }
-    c->bcell_count = out;
-    if (changed) for_each_cell(c, c->bcells, out, set_cell_of, NULL);
-}
-
-/* Merges neighbouring cells (in Morton order) while they hold fewer than CELL_VERTICES live vertices, so that as
- * the mesh thins out, few collapses straddle cells and a small mesh ends as one cell: the exact serial order. A
- * merged cell's triangles (and their candidate slots) are packed together at the front of its span. */
-static void merge_cells(ctx *c) {
-    size_t n = c->cell_count;
-    long long cells = (long long)n;
-    #pragma omp parallel for schedule(static) if (c->vcount > PF_PARALLEL_MIN)
-    for (long long k = 0; k < cells; ++k) {
-        size_t live = 0;
-        for (uint32_t v = c->cells[k].vbegin; v < c->cells[k].vend; ++v) live += c->merged[v] == v;
-        c->cells[k].live = live;
-    }
-    if (n < 2) { merge_bcells(c); return; }
-    size_t out = 0, k = 0, rest = 0;
-    for (size_t j = 0; j < n; ++j) rest += c->cells[j].live;
-    int changed = 0;
-    while (k < n) {
-        size_t k1 = k, live = 0;
-        while (k1 < n && live < CELL_VERTICES) live += c->cells[k1++].live;
-        rest -= live;
-        if (k1 < n && rest < CELL_VERTICES / 4) { k1 = n; rest = 0; }
-        cell merged = c->cells[k];
+        cell merged = cells[k];
         size_t at = merged.tbegin + merged.tcount;
         for (size_t j = k + 1; j < k1; ++j) {
-            const cell *cj = &c->cells[j];
+            const cell *cj = &cells[j];
+            merged.vend = cj->vend;
+            if (!merged.contiguous) continue;
             memmove(c->work + at, c->work + cj->tbegin, cj->tcount * sizeof(uint32_t));
             memmove(c->cand + at, c->cand + cj->tbegin, cj->tcount * sizeof(candidate));
             at += cj->tcount;
-            merged.vend = cj->vend;
             merged.tcap = cj->tbegin + cj->tcap - merged.tbegin;
         }
-        merged.tcount = at - merged.tbegin;
+        if (merged.contiguous) merged.tcount = at - merged.tbegin;
         merged.live = live;
         changed |= k1 > k + 1;
-        c->cells[out++] = merged;
+        cells[out++] = merged;
         k = k1;
     }
-    c->cell_count = out;
-    if (changed) for_each_cell(c, c->cells, out, set_cell_of, NULL);
-    merge_bcells(c);
+    *count = out;
+    if (changed) for_each_cell(c, cells, out, set_cell_of, NULL);
+}
+
+static void merge_cells(ctx *c) {
+    merge_partition(c, c->cells, &c->cell_count);
+    merge_partition(c, c->bcells, &c->bcell_count);
 }
 
 /* Applies this pass's collapses to a cell's triangles; drops those that became degenerate (by index or by

@@ -194,18 +194,24 @@ public enum GLTFWriter {
             if let copyright = scene.copyright { asset = asset.setting("copyright", .string(copyright)) }
             root.append(("asset", asset))
 
+            // A primitive with no vertices left (a part simplified away) has nothing to draw, and glTF allows no
+            // empty accessor: it is left out, and a mesh left with no primitive goes with its nodes' references.
             var meshes: [JSONValue] = []
+            var meshIndex: [Int?] = []
             for mesh in scene.meshes {
+                let drawn = mesh.primitives.filter { $0.vertexCount > 0 }
+                guard !drawn.isEmpty else { meshIndex.append(nil); continue }
+                meshIndex.append(meshes.count)
                 var primitives: [JSONValue] = []
-                for primitive in mesh.primitives {
+                for primitive in drawn {
                     primitives.append(addPrimitive(primitive))
                 }
                 var m: JSONValue = ["primitives": .array(primitives)]
                 if let name = mesh.name { m = m.setting("name", .string(name)) }
                 if let w = mesh.weights { m = m.setting("weights", .array(w.map { .number(Double($0)) })) }
                 var extras = mesh.extras
-                let names = mesh.primitives.first?.targets.compactMap { $0.name } ?? []
-                if !names.isEmpty, names.count == mesh.primitives.first?.targets.count, extras?["targetNames"] == nil {
+                let names = drawn.first?.targets.compactMap { $0.name } ?? []
+                if !names.isEmpty, names.count == drawn.first?.targets.count, extras?["targetNames"] == nil {
                     extras = (extras ?? .object([])).setting("targetNames", .array(names.map { .string($0) }))
                 }
                 if let e = mesh.extensions { m = m.setting("extensions", e) }
@@ -284,10 +290,12 @@ public enum GLTFWriter {
                     if node.rotation != [0, 0, 0, 1] { n = n.setting("rotation", .array(node.rotation.map { .number(Double($0)) })) }
                     if node.scale != [1, 1, 1] { n = n.setting("scale", .array(node.scale.map { .number(Double($0)) })) }
                 }
-                if let mesh = node.mesh { n = n.setting("mesh", .number(Double(mesh))) }
-                if let skin = node.skin { n = n.setting("skin", .number(Double(skin))) }
+                if let mesh = node.mesh, mesh < meshIndex.count, let written = meshIndex[mesh] {
+                    n = n.setting("mesh", .number(Double(written)))
+                    if let skin = node.skin { n = n.setting("skin", .number(Double(skin))) }
+                    if let w = node.weights { n = n.setting("weights", .array(w.map { .number(Double($0)) })) }
+                }
                 if let camera = node.camera { n = n.setting("camera", .number(Double(camera))) }
-                if let w = node.weights { n = n.setting("weights", .array(w.map { .number(Double($0)) })) }
                 if let e = node.extensions { n = n.setting("extensions", e) }
                 if let e = node.extras { n = n.setting("extras", e) }
                 nodes.append(n)

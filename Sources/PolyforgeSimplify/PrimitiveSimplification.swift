@@ -137,7 +137,8 @@ enum PrimitiveSimplification {
     static func run(_ primitive: Primitive, world: Matrix4, ratios: [Float], absoluteErrorLimit: Float,
                     options: SimplifyOptions) -> [Level] {
         let triangles = primitive.indices.count / 3
-        let counts = ratios.map { r in max(0, min(triangles, Int((Float(triangles) * r).rounded(.down)))) }
+        // A part keeps at least one triangle: a ratio never deletes it outright.
+        let counts = ratios.map { r in max(min(1, triangles), min(triangles, Int((Float(triangles) * r).rounded(.down)))) }
         return run(primitive, world: world, triangleCounts: counts, absoluteErrorLimit: absoluteErrorLimit, options: options)
     }
 

@@ -234,7 +234,8 @@ struct SimplificationRun {
                     let sum = curves.reduce(Float(0)) { $0 + count($1, at: mid) }
                     if sum > budget { lo = mid } else { hi = mid }
                 }
-                return Int(count(curves[i], at: hi).rounded(.down))
+                // A part keeps at least one triangle: sharing a budget never deletes one outright.
+                return max(1, Int(count(curves[i], at: hi).rounded(.down)))
             }
         }
     }

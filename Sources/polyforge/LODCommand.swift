@@ -170,6 +170,7 @@ struct LODCommand: ParsableCommand {
                 var entry: [(String, JSONValue)] = [
                     ("level", .number(Double(k))), ("file", .string(files[k])), ("ratio", .number(Double(level.ratio))),
                     ("triangles", .number(Double(level.triangles))), ("vertices", .number(Double(level.vertices))),
+                    ("drawnTriangles", .number(Double(level.scene.drawnTriangleCount))),
                     ("error", .number(Double(level.error))), ("absoluteError", .number(Double(level.report.absoluteError))),
                     ("switchScreenSize", .number(Double(level.switchScreenSize))),
                     ("stop", .string(level.report.stop.rawValue)),

@@ -118,6 +118,25 @@ import PolyforgeMesh
         #expect(again.images.first?.data == original.images.first?.data)
     }
 
+    /// A part simplified away (a primitive with no vertices left) is not written: glTF allows no empty accessor,
+    /// and assimp refuses a mesh without faces. A mesh left with nothing goes too, with its nodes' references.
+    @Test func emptyPrimitivesAndMeshesAreLeftOut() throws {
+        let triangle = Primitive(streams: [VertexStream(.position, components: 3, data: [0, 0, 0, 1, 0, 0, 0, 1, 0])], indices: [0, 1, 2])
+        let empty = Primitive(streams: [VertexStream(.position, components: 3, data: [])], indices: [])
+        var scene = Scene()
+        scene.meshes = [Mesh(name: "gone", primitives: [empty]), Mesh(name: "kept", primitives: [empty, triangle, empty])]
+        scene.nodes = [Node(name: "a", mesh: 0), Node(name: "b", mesh: 1, children: [0])]
+        scene.rootNodes = [1]
+        let dir = TestPaths.temporaryDirectory("empty-primitives")
+        try SceneIO.write(scene, to: dir + "/parts.glb")
+        let again = try SceneIO.read(dir + "/parts.glb").scene
+        #expect(again.meshes.count == 1)
+        #expect(again.meshes[0].name == "kept" && again.meshes[0].primitives.count == 1)
+        #expect(again.meshes[0].primitives[0].indices == [0, 1, 2])
+        #expect(again.nodes.count == 2)
+        #expect(again.nodes[0].mesh == nil && again.nodes[1].mesh == 0 && again.nodes[1].children == [0])
+    }
+
     @Test func gltfRoundTripWritesBinAndImagesBeside() throws {
         let dir = TestPaths.temporaryDirectory("helmet")
         let original = try SceneIO.read(TestPaths.asset("gltf/FlightHelmet/FlightHelmet.gltf")).scene

@@ -334,6 +334,32 @@ import PolyforgeTopology
         }
     }
 
+    /// Small separate parts (quads of two triangles, as in TextureTransformTest) at a tenth: each keeps a triangle
+    /// instead of vanishing, whether the ratio is applied per part or a scene budget is shared by error.
+    @Test func aPartKeepsAtLeastOneTriangle() {
+        var scene = Scene()
+        for k in 0..<4 {
+            let x = Float(k) * 2
+            let quad = Primitive(streams: [VertexStream(.position, components: 3, data: [x, 0, 0, x + 1, 0, 0, x + 1, 1, 0, x, 1, 0])],
+                                 indices: [0, 1, 2, 0, 2, 3], material: nil)
+            scene.meshes.append(Mesh(primitives: [quad]))
+            scene.nodes.append(Node(mesh: k))
+            scene.rootNodes.append(k)
+        }
+        for target in [SimplifyTarget.ratio(0.1), .triangles(1)] {
+            let (out, report) = QuadricSimplifier(options: SimplifyOptions(target: target)).simplify(scene)
+            #expect(out.meshes.allSatisfy { $0.primitives.allSatisfy { $0.triangleCount >= 1 } })
+            #expect(report.trianglesAfter == 4)
+        }
+        // One part alone takes the per-primitive ratio path.
+        var one = Scene()
+        one.meshes = [scene.meshes[0]]
+        one.nodes = [Node(mesh: 0)]
+        one.rootNodes = [0]
+        let (single, _) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.1))).simplify(one)
+        #expect(single.meshes[0].primitives[0].triangleCount == 1)
+    }
+
     @Test func lodChainLevelsShrinkAndErrorsGrow() {
         let scene = ScanSurface.generate(triangles: 20_000, seed: 2)
         let levels = LODChain(ratios: [1, 0.5, 0.25, 0.125]).build(scene)
