@@ -63,6 +63,7 @@ static const unsigned char has_opposite[K_COUNT][K_COUNT] = {
  * while it is walked. */
 #define CELL_VERTICES 8192
 #define MORTON_BITS 10
+#define DEAL_CHUNKS 16
 
 /* A quadric in global (normalised) coordinates, for the attribute quadrics and the general paths. Double
  * precision: in float, the cancellation in Q(p) leaves noise of ~1e-4 of the diagonal after the square root, which
@@ -139,7 +140,7 @@ typedef struct ctx {
     size_t cell_count;
     cell *bcells;          /* the second partition, for the collapses across the first one's cells */
     size_t bcell_count;
-    uint32_t *bcount;      /* bcell_count + 1 counters */
+    uint32_t *bcount;      /* counters: DEAL_CHUNKS rows of bcell_count + 1; build_adjacency's cell offsets */
     candidate *cand;      /* per index slot of work: the edge from that corner to the next (v0 PF_NONE: none) */
     uint32_t *order;      /* per cell: its selected candidates in ascending error, stable */
     uint32_t *sort_tmp;
@@ -416,6 +417,14 @@ static void build_adjacency(ctx *c) {
     off[0] = 0;
 }
 
+/* Half-edge b -> a, read from a's own corners: it exists when a triangle at a has b as its previous corner. (A
+ * check local to a: its list is already in cache, b's is not.) */
+static int has_half_edge_into(const ctx *c, uint32_t a, uint32_t b) {
+    for (uint32_t k = c->adj_offset[a]; k < c->adj_offset[a + 1]; ++k)
+        if (c->adj[2 * k + 1] == b) return 1;
+    return 0;
+}
+
 static int has_half_edge(const ctx *c, uint32_t a, uint32_t b) {
     for (uint32_t k = c->adj_offset[a]; k < c->adj_offset[a + 1]; ++k)
         if (c->adj[2 * k] == b) return 1;
@@ -439,7 +448,8 @@ static void mark_deep(ctx *c) {
 
 /* Classifies vertices from open (twinless) half-edges, as meshoptimizer does. With relax >= 1 indices are
  * already welded by position (no seams); with relax >= 2 every vertex not locked by the caller is manifold.
- * Each vertex reads only its own corner lists and its neighbours', so vertices are classified in parallel. */
+ * A vertex finds its open half-edges in its own corner list (a twin b -> a shows as a corner of a whose previous
+ * corner is b), so vertices are classified in parallel, each in cache. */
 static void classify(ctx *c, int lock_border, int relax) {
     long long n = (long long)c->vcount;
     /* oi/oo: the one open half-edge into / out of each vertex (PF_MANY: several); scratch of >= vcount entries */
@@ -449,7 +459,7 @@ static void classify(ctx *c, int lock_border, int relax) {
         uint32_t in = PF_NONE, out = PF_NONE;
         for (uint32_t k = c->adj_offset[v], e = c->adj_offset[v + 1]; k < e; ++k) {
             uint32_t nx = c->adj[2 * k], pv = c->adj[2 * k + 1];
-            if (!has_half_edge(c, nx, (uint32_t)v)) out = (out == PF_NONE || out == nx) ? nx : PF_MANY; /* v -> nx */
+            if (!has_half_edge_into(c, (uint32_t)v, nx)) out = (out == PF_NONE || out == nx) ? nx : PF_MANY; /* v -> nx */
             if (!has_half_edge(c, (uint32_t)v, pv)) in = (in == PF_NONE || in == pv) ? pv : PF_MANY;   /* pv -> v */
         }
         oi[v] = in;
@@ -531,7 +541,7 @@ static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2)
     }
     for (int e = 0; e < 3; ++e) {
         uint32_t a = v[e], b = v[e == 2 ? 0 : e + 1], o = v[e == 0 ? 2 : e - 1];
-        if (!is_open_kind(c->kind[a]) || !is_open_kind(c->kind[b]) || has_half_edge(c, b, a)) continue;
+        if (!is_open_kind(c->kind[a]) || !is_open_kind(c->kind[b]) || has_half_edge_into(c, a, b)) continue;
         const float *pa = c->pos + 3 * a, *pb = c->pos + 3 * b, *po = c->pos + 3 * o;
         float ex = pb[0] - pa[0], ey = pb[1] - pa[1], ez = pb[2] - pa[2];
         float el = sqrtf(ex * ex + ey * ey + ez * ez);
@@ -1274,6 +1284,13 @@ static size_t run_partition(ctx *c, cell *cells, size_t n, cell_fn walk, float l
     return done;
 }
 
+/* The second partition's cell a candidate across the first one's borders collapses in, or nb when it straddles the
+ * second partition's borders too (the serial walk's). */
+static uint32_t across_cell(const ctx *c, const candidate *cd, size_t nb) {
+    uint32_t j = b_cell(c, cd->v0);
+    return (j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : (uint32_t)nb;
+}
+
 /* One pass's collapses under `limit`, up to `goal` triangles. First the cells, in parallel. Then what straddles
  * their borders: grouped by the second partition's cells (each around one border's middle), again in parallel.
  * Then the few left, serially, in error order. Returns the triangles removed (estimated from the vertex classes,
@@ -1283,37 +1300,40 @@ static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, 
     size_t done = run_partition(c, c->cells, n, walk_cell, limit, goal, max_error, max_position_error, collapses);
     if (done >= goal) return done;
 
-    /* gather per cell, then deal into the second partition's cells (slot nb: serial), stably */
+    /* gather per cell, then deal into the second partition's cells (slot nb: serial), stably: a counting sort over
+     * fixed chunks of cells, counted and dealt in parallel */
     for_each_cell(c, c->cells, n, gather_across, &limit);
     size_t nb = c->bcell_count;
-    uint32_t *count = c->bcount;
-    memset(count, 0, (nb + 1) * sizeof(uint32_t));
-    for (size_t k = 0; k < n; ++k) {
-        const uint32_t *in = c->order + c->cells[k].tbegin;
-        for (size_t i = 0; i < c->cells[k].selected; ++i) {
-            const candidate *cd = &c->cand[in[i]];
-            uint32_t j = b_cell(c, cd->v0);
-            count[(j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : nb]++;
+    uint32_t *count = c->bcount; /* DEAL_CHUNKS rows of nb + 1 */
+    memset(count, 0, (size_t)DEAL_CHUNKS * (nb + 1) * sizeof(uint32_t));
+    #pragma omp parallel for schedule(static) if (n > 1)
+    for (int ch = 0; ch < DEAL_CHUNKS; ++ch) {
+        uint32_t *row = count + (size_t)ch * (nb + 1);
+        for (size_t k = n * (size_t)ch / DEAL_CHUNKS, ke = n * (size_t)(ch + 1) / DEAL_CHUNKS; k < ke; ++k) {
+            const uint32_t *in = c->order + c->cells[k].tbegin;
+            for (size_t i = 0; i < c->cells[k].selected; ++i) row[across_cell(c, &c->cand[in[i]], nb)]++;
         }
     }
     size_t m = 0;
     for (size_t j = 0; j <= nb; ++j) {
-        uint32_t x = count[j];
-        count[j] = (uint32_t)m;
-        if (j < nb) {
-            c->bcells[j].list = m;
-            c->bcells[j].selected = x;
+        size_t first = m;
+        for (int ch = 0; ch < DEAL_CHUNKS; ++ch) {
+            uint32_t x = count[(size_t)ch * (nb + 1) + j];
+            count[(size_t)ch * (nb + 1) + j] = (uint32_t)m;
+            m += x;
         }
-        m += x;
+        if (j < nb) {
+            c->bcells[j].list = first;
+            c->bcells[j].selected = m - first;
+        }
     }
-    size_t serial_begin = count[nb];
-    for (size_t k = 0; k < n; ++k) {
-        const uint32_t *in = c->order + c->cells[k].tbegin;
-        for (size_t i = 0; i < c->cells[k].selected; ++i) {
-            const candidate *cd = &c->cand[in[i]];
-            uint32_t j = b_cell(c, cd->v0);
-            j = (j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : (uint32_t)nb;
-            c->sort_tmp[count[j]++] = in[i];
+    size_t serial_begin = count[nb]; /* chunk 0's start in the serial slot: the slot's start */
+    #pragma omp parallel for schedule(static) if (n > 1)
+    for (int ch = 0; ch < DEAL_CHUNKS; ++ch) {
+        uint32_t *row = count + (size_t)ch * (nb + 1);
+        for (size_t k = n * (size_t)ch / DEAL_CHUNKS, ke = n * (size_t)(ch + 1) / DEAL_CHUNKS; k < ke; ++k) {
+            const uint32_t *in = c->order + c->cells[k].tbegin;
+            for (size_t i = 0; i < c->cells[k].selected; ++i) c->sort_tmp[row[across_cell(c, &c->cand[in[i]], nb)]++] = in[i];
         }
     }
     done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, max_error, max_position_error, collapses);
@@ -1624,7 +1644,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                    2 * V * sizeof(uint32_t) + V * sizeof(local_quadric) + (K ? V * sizeof(quadric) + V * K * 4 * sizeof(float) : 0) +
                    (V + 1) * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 3 * V * sizeof(uint32_t) +
                    work_count * sizeof(candidate) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
-                   index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
+                   index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (size_t)DEAL_CHUNKS * (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
                    (size_t)threads * 65536 * sizeof(uint32_t) + 64 * 32;
     char *arena = arena_alloc(bytes);
     if (!arena) {
@@ -1666,7 +1686,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.work = TAKE(uint32_t, index_count);
     c.cells = TAKE(cell, cell_capacity);
     c.bcells = TAKE(cell, cell_capacity);
-    c.bcount = TAKE(uint32_t, cell_capacity + 1);
+    c.bcount = TAKE(uint32_t, (size_t)DEAL_CHUNKS * (cell_capacity + 1));
     c.log = TAKE(collapse_record, log_capacity);
     c.thread_histograms = TAKE(uint32_t, (size_t)threads * 65536);
 #undef TAKE
