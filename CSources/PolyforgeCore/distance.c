@@ -1,4 +1,5 @@
-/* distance.c - symmetric surface (Hausdorff) distance between two triangle meshes (pf_surface_distance).
+/* distance.c - symmetric surface (Hausdorff) distance between two triangle meshes (pf_surface_distance), and how
+ * far one mesh's attributes (UVs) stray from another's over the same surface (pf_attribute_distance).
  *
  * Each surface is sampled deterministically (its vertices, plus area-stratified points with R2 low-discrepancy
  * barycentrics), and each sample's nearest point on the other surface is found through a bounding-volume
@@ -122,8 +123,13 @@ static void bvh_free(bvh *b) {
     free(b->v);
 }
 
-/* Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection, 5.1.5). */
-static double point_triangle_sq(const double p[3], const float *t) {
+/* Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection, 5.1.5); the closest point
+ * goes to closest_out when it is not NULL. */
+static double closest_on_triangle(const double p[3], const float *t, double closest_out[3]);
+
+static double point_triangle_sq(const double p[3], const float *t) { return closest_on_triangle(p, t, NULL); }
+
+static double closest_on_triangle(const double p[3], const float *t, double closest_out[3]) {
     double a[3] = {t[0], t[1], t[2]}, b[3] = {t[3], t[4], t[5]}, c[3] = {t[6], t[7], t[8]};
     double ab[3], ac[3], ap[3], r[3];
     for (int k = 0; k < 3; ++k) { ab[k] = b[k] - a[k]; ac[k] = c[k] - a[k]; ap[k] = p[k] - a[k]; }
@@ -163,6 +169,7 @@ static double point_triangle_sq(const double p[3], const float *t) {
         for (int k = 0; k < 3; ++k) r[k] = a[k] + ab[k] * v + ac[k] * w;
     }
 done:
+    if (closest_out) { closest_out[0] = r[0]; closest_out[1] = r[1]; closest_out[2] = r[2]; }
     return (p[0] - r[0]) * (p[0] - r[0]) + (p[1] - r[1]) * (p[1] - r[1]) + (p[2] - r[2]) * (p[2] - r[2]);
 }
 
@@ -312,6 +319,173 @@ cleanup:
     bvh_free(&bb);
     free(samples);
     free(dist);
+    free(seen);
+    return rc;
+}
+
+/* ---- attribute distance ---------------------------------------------------------------------------------- */
+
+#define MAX_ATTRIBUTE 16
+#define NEAREST_TIES 32
+
+/* The triangles (leaf-order slots) of b within sqrt(limit) of p, at most NEAREST_TIES; returns how many. */
+static int triangles_within(const bvh *b, const double p[3], double limit, uint32_t *out) {
+    uint32_t stack[128];
+    int sp = 0, n = 0;
+    stack[sp++] = 0;
+    while (sp && n < NEAREST_TIES) {
+        const bvh_node *node = &b->nodes[stack[--sp]];
+        if (box_sq(node, p) > limit) continue;
+        if (node->count) {
+            for (uint32_t i = 0; i < node->count && n < NEAREST_TIES; ++i)
+                if (point_triangle_sq(p, b->v + 9 * (size_t)(node->first + i)) <= limit) out[n++] = node->first + i;
+            continue;
+        }
+        if (sp + 2 > 128) continue;
+        stack[sp++] = node->first + 1;
+        stack[sp++] = node->first;
+    }
+    return n;
+}
+
+static int compare_doubles(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Attributes of triangle (i0, i1, i2) at point r of its plane (barycentric, clamped by the closest-point query). */
+static void interpolate_at(const float *positions, const float *attributes, size_t k, const uint32_t *tri, const double r[3],
+                           double *out) {
+    const float *a = positions + 3 * tri[0], *b = positions + 3 * tri[1], *c = positions + 3 * tri[2];
+    double v0[3], v1[3], v2[3];
+    for (int j = 0; j < 3; ++j) { v0[j] = b[j] - a[j]; v1[j] = c[j] - a[j]; v2[j] = r[j] - a[j]; }
+    double d00 = v0[0] * v0[0] + v0[1] * v0[1] + v0[2] * v0[2], d01 = v0[0] * v1[0] + v0[1] * v1[1] + v0[2] * v1[2];
+    double d11 = v1[0] * v1[0] + v1[1] * v1[1] + v1[2] * v1[2], d20 = v2[0] * v0[0] + v2[1] * v0[1] + v2[2] * v0[2];
+    double d21 = v2[0] * v1[0] + v2[1] * v1[1] + v2[2] * v1[2], den = d00 * d11 - d01 * d01;
+    double u = 0, w = 0;
+    if (den > 0) { u = (d11 * d20 - d01 * d21) / den; w = (d00 * d21 - d01 * d20) / den; }
+    for (size_t j = 0; j < k; ++j) {
+        double x = attributes[k * tri[0] + j], y = attributes[k * tri[1] + j], z = attributes[k * tri[2] + j];
+        out[j] = x + u * (y - x) + w * (z - x);
+    }
+}
+
+int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const uint32_t *indices_a, size_t index_count_a,
+                          const float *attributes_a, const float *positions_b, size_t vertex_count_b,
+                          const uint32_t *indices_b, size_t index_count_b, const float *attributes_b, size_t attribute_count,
+                          size_t samples_per_surface, pf_attribute_distance_result *out) {
+    if (!out || !positions_a || !positions_b || !indices_a || !indices_b || !attributes_a || !attributes_b ||
+        index_count_a < 3 || index_count_b < 3 || attribute_count == 0 || attribute_count > MAX_ATTRIBUTE)
+        return -1;
+    if (pf_find_index_out_of_range(indices_a, index_count_a, (uint32_t)vertex_count_a) != index_count_a ||
+        pf_find_index_out_of_range(indices_b, index_count_b, (uint32_t)vertex_count_b) != index_count_b)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    const size_t K = attribute_count;
+    float lo[3], hi[3];
+    pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
+    double diagonal = lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
+                                            (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
+                                     : 0;
+    double tie = 1e-6 * diagonal;
+    bvh ba;
+    memset(&ba, 0, sizeof(ba));
+    /* samples of B: its referenced vertices, then area-stratified points; each with B's attributes there */
+    size_t smax = vertex_count_b + samples_per_surface;
+    float *samples = malloc((smax ? smax : 1) * 3 * sizeof(float));
+    float *sample_attr = malloc((smax ? smax : 1) * K * sizeof(float));
+    double *err = malloc((smax ? smax : 1) * sizeof(double)), *gap = malloc((smax ? smax : 1) * sizeof(double));
+    unsigned char *seen = malloc(vertex_count_b ? vertex_count_b : 1);
+    int rc = -1;
+    if (!samples || !sample_attr || !err || !gap || !seen) goto cleanup;
+    if (bvh_build(&ba, positions_a, indices_a, index_count_a) != 0) goto cleanup;
+    size_t n = 0;
+    memset(seen, 0, vertex_count_b);
+    for (size_t i = 0; i < index_count_b; ++i) {
+        uint32_t v = indices_b[i];
+        if (seen[v]) continue;
+        seen[v] = 1;
+        memcpy(samples + 3 * n, positions_b + 3 * (size_t)v, 3 * sizeof(float));
+        memcpy(sample_attr + K * n, attributes_b + K * (size_t)v, K * sizeof(float));
+        n++;
+    }
+    {
+        size_t tc = index_count_b / 3;
+        double total = 0;
+        for (size_t t = 0; t < tc; ++t) {
+            const float *a = positions_b + 3 * indices_b[3 * t], *b = positions_b + 3 * indices_b[3 * t + 1], *c = positions_b + 3 * indices_b[3 * t + 2];
+            double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2], vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
+            double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+            double ar = 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
+            if (isfinite(ar)) total += ar;
+        }
+        double acc = 0, step = samples_per_surface ? total / (double)samples_per_surface : 0;
+        size_t s = 0;
+        const double g1 = 0.7548776662466927, g2 = 0.5698402909980532; /* R2 sequence, as make_samples */
+        for (size_t t = 0; t < tc && s < samples_per_surface && total > 0; ++t) {
+            const uint32_t *tri = indices_b + 3 * t;
+            const float *a = positions_b + 3 * tri[0], *b = positions_b + 3 * tri[1], *c = positions_b + 3 * tri[2];
+            double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2], vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
+            double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+            double ar = 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
+            if (!isfinite(ar)) continue;
+            acc += ar;
+            while (s < samples_per_surface && ((double)s + 0.5) * step < acc) {
+                double r1 = fmod(0.5 + g1 * (double)(s + 1), 1.0), r2 = fmod(0.5 + g2 * (double)(s + 1), 1.0);
+                if (r1 + r2 > 1) { r1 = 1 - r1; r2 = 1 - r2; }
+                for (int k = 0; k < 3; ++k) samples[3 * n + k] = (float)(a[k] + r1 * (b[k] - a[k]) + r2 * (c[k] - a[k]));
+                for (size_t j = 0; j < K; ++j) {
+                    double x = attributes_b[K * tri[0] + j], y = attributes_b[K * tri[1] + j], z = attributes_b[K * tri[2] + j];
+                    sample_attr[K * n + j] = (float)(x + r1 * (y - x) + r2 * (z - x));
+                }
+                n++;
+                s++;
+            }
+        }
+    }
+    long long count = (long long)n;
+#pragma omp parallel for schedule(static) if (count > 4096)
+    for (long long i = 0; i < count; ++i) {
+        double p[3] = {samples[3 * i], samples[3 * i + 1], samples[3 * i + 2]};
+        double best = nearest_sq(&ba, p, DBL_MAX);
+        /* A's points about as near as the nearest one: the place the sample stands for, up to the surface's own
+         * deviation there (on a seam or a thin part, the nearest point may lie on the neighbouring chart) */
+        double reach = 2 * sqrt(best) + tie;
+        uint32_t near[NEAREST_TIES];
+        int m = triangles_within(&ba, p, reach * reach, near);
+        double smallest = DBL_MAX;
+        for (int j = 0; j < m; ++j) {
+            double r[3], at[MAX_ATTRIBUTE];
+            closest_on_triangle(p, ba.v + 9 * (size_t)near[j], r);
+            interpolate_at(positions_a, attributes_a, K, indices_a + 3 * (size_t)ba.tri[near[j]], r, at);
+            double d = 0;
+            for (size_t k = 0; k < K; ++k) { double e = at[k] - sample_attr[K * i + k]; d += e * e; }
+            if (d < smallest) smallest = d;
+        }
+        err[i] = m ? sqrt(smallest) : 0;
+        gap[i] = sqrt(best);
+    }
+    double mx = 0, sum = 0, gx = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (err[i] > mx) mx = err[i];
+        sum += err[i];
+        if (gap[i] > gx) gx = gap[i];
+    }
+    out->max = mx;
+    out->mean = n ? sum / (double)n : 0;
+    out->surface_max = gx;
+    if (n) {
+        qsort(err, n, sizeof(double), compare_doubles);
+        out->p95 = err[(size_t)((double)(n - 1) * 0.95)];
+    }
+    out->samples = n;
+    rc = 0;
+cleanup:
+    bvh_free(&ba);
+    free(samples);
+    free(sample_attr);
+    free(err);
+    free(gap);
     free(seen);
     return rc;
 }

@@ -39,6 +39,9 @@ public struct SimplifyOptions: Sendable {
     public var weights: [SimplifyAttribute: Float] = [:]
     /// Place interior collapses at the quadric minimum (positions and attributes move); false keeps endpoints.
     public var optimalPlacement = true
+    /// Measure each textured primitive's UV drift against its input (UVDrift) into the report; costs a search
+    /// structure over the input per primitive.
+    public var measureUVDrift = false
 
     public init(target: SimplifyTarget) { self.target = target }
 
@@ -77,6 +80,8 @@ public struct PrimitiveSimplifyReport: Sendable {
     /// Permissive steps taken: 0 none, 1 seams welded, 2 borders and non-manifold vertices freed.
     public var relaxation: Int
     public var collapses: Int
+    /// UV drift against the input (with SimplifyOptions.measureUVDrift, for primitives with UVs).
+    public var uvDrift: UVDrift? = nil
 }
 
 public struct SimplifyReport: Sendable {
@@ -88,6 +93,14 @@ public struct SimplifyReport: Sendable {
     public var verticesBefore: Int { primitives.reduce(0) { $0 + $1.verticesBefore } }
     public var verticesAfter: Int { primitives.reduce(0) { $0 + $1.verticesAfter } }
     public var error: Float { primitives.map(\.error).max() ?? 0 }
+    /// The largest UV drift (and 95th percentile) of any measured primitive, and the mean over all their samples.
+    public var uvDrift: UVDrift? {
+        let measured = primitives.compactMap(\.uvDrift)
+        guard !measured.isEmpty else { return nil }
+        let samples = measured.reduce(0) { $0 + $1.samples }
+        let mean = samples > 0 ? measured.reduce(0) { $0 + $1.mean * Double($1.samples) } / Double(samples) : 0
+        return UVDrift(max: measured.map(\.max).max() ?? 0, mean: mean, p95: measured.map(\.p95).max() ?? 0, samples: samples)
+    }
     public var absoluteError: Float { primitives.map(\.absoluteError).max() ?? 0 }
 
     /// The primitive that stopped for the weakest reason (topology before error before target).
@@ -187,7 +200,8 @@ struct SimplificationRun {
                     trianglesAfter: result.primitive.triangleCount, verticesBefore: primitive.vertexCount,
                     verticesAfter: result.primitive.vertexCount, error: result.absoluteError / safeDiagonal,
                     absoluteError: result.absoluteError, stop: result.stop, relaxation: result.relaxation,
-                    collapses: result.collapses))
+                    collapses: result.collapses,
+                    uvDrift: options.measureUVDrift ? UVDrift.measure(input: primitive, output: result.primitive) : nil))
             }
         }
     }

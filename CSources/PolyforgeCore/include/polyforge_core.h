@@ -578,6 +578,30 @@ int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const u
                         const float *positions_b, size_t vertex_count_b, const uint32_t *indices_b, size_t index_count_b,
                         size_t samples_per_surface, pf_surface_distance_result *out);
 
+/* How far the attributes of surface B (UVs: how far its texture has slid) stray from surface A's at the same
+ * places; see pf_attribute_distance. */
+typedef struct pf_attribute_distance_result {
+    double max, mean;   /* attribute distance (Euclidean over the attribute's components, e.g. UV units) */
+    double p95;         /* 95% of the samples are within this (the max is set by seams, which simplification
+                         * straightens: a thin band beside them changes chart) */
+    double surface_max; /* the largest distance from a sample to its nearest point on A (model units) */
+    size_t samples;
+} pf_attribute_distance_result;
+
+/* Samples surface B (its referenced vertices and samples_per_surface area-stratified points, as
+ * pf_surface_distance), takes each sample's attributes as interpolated on B, and compares them with A's attributes
+ * interpolated at the nearest points of A: every triangle of A within twice the nearest distance (plus 1e-6 of A's
+ * diagonal) counts, and the closest attributes among them. So a seam (two UV charts meeting on one edge) is not a
+ * slide, nor is a point that the simplification moved off the surface by d and that lies within d of its texel.
+ *  positions_*: xyz triples (stride 3); indices_*: index_count / 3 triangles, every index < vertex_count.
+ *  attributes_*: vertex_count rows of attribute_count floats (packed), e.g. TEXCOORD_0 with attribute_count 2.
+ * Parallel (OpenMP); results are identical for every thread count. Returns 0, or -1 on a bad argument (an empty
+ * mesh, an out-of-range index, attribute_count 0 or over 16) or when out of memory. */
+int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const uint32_t *indices_a, size_t index_count_a,
+                          const float *attributes_a, const float *positions_b, size_t vertex_count_b,
+                          const uint32_t *indices_b, size_t index_count_b, const float *attributes_b, size_t attribute_count,
+                          size_t samples_per_surface, pf_attribute_distance_result *out);
+
 #ifdef __cplusplus
 }
 #endif
