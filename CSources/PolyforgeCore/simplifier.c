@@ -287,21 +287,29 @@ static void spatial_order(const float *positions, size_t stride, size_t V, const
     }
     /* LSD radix sort, three digits of 10 bits, over fixed chunks (counted and placed in parallel, placed chunk after
      * chunk within each digit): stable, so equal codes keep input order, for any thread count */
-    enum { CHUNKS = 16 };
-    uint32_t count[CHUNKS][1024];
+    enum { MAX_CHUNKS = 16 };
+    uint32_t count[MAX_CHUNKS][1024];
+    const int chunks = n > PF_PARALLEL_MIN ? MAX_CHUNKS : 1; /* a small mesh: one plain pass, no fixed cost of 16 */
     uint32_t *ks = keys, *os = order_in, *kd = tmp_keys, *od = tmp_order;
     for (int shift = 0; shift < 30; shift += 10) {
-        #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
-        for (int ch = 0; ch < CHUNKS; ++ch) {
+        #pragma omp parallel for schedule(static) if (chunks > 1)
+        for (int ch = 0; ch < chunks; ++ch) {
             memset(count[ch], 0, sizeof(count[ch]));
-            for (size_t i = V * (size_t)ch / CHUNKS, e = V * (size_t)(ch + 1) / CHUNKS; i < e; ++i) count[ch][(ks[i] >> shift) & 1023]++;
+            for (size_t i = V * (size_t)ch / (size_t)chunks, e = V * (size_t)(ch + 1) / (size_t)chunks; i < e; ++i)
+                count[ch][(ks[i] >> shift) & 1023]++;
         }
-        uint32_t sum = 0;
-        for (int b = 0; b < 1024; ++b)
-            for (int ch = 0; ch < CHUNKS; ++ch) { uint32_t x = count[ch][b]; count[ch][b] = sum; sum += x; }
-        #pragma omp parallel for schedule(static) if (n > PF_PARALLEL_MIN)
-        for (int ch = 0; ch < CHUNKS; ++ch) {
-            for (size_t i = V * (size_t)ch / CHUNKS, e = V * (size_t)(ch + 1) / CHUNKS; i < e; ++i) {
+        /* each digit's start, then each chunk's within it (rows walked in order: a column walk of the 16 x 1024
+         * table stalls on every step) */
+        uint32_t start[1024], sum = 0;
+        memset(start, 0, sizeof(start));
+        for (int ch = 0; ch < chunks; ++ch)
+            for (int b = 0; b < 1024; ++b) start[b] += count[ch][b];
+        for (int b = 0; b < 1024; ++b) { uint32_t x = start[b]; start[b] = sum; sum += x; }
+        for (int ch = 0; ch < chunks; ++ch)
+            for (int b = 0; b < 1024; ++b) { uint32_t x = count[ch][b]; count[ch][b] = start[b]; start[b] += x; }
+        #pragma omp parallel for schedule(static) if (chunks > 1)
+        for (int ch = 0; ch < chunks; ++ch) {
+            for (size_t i = V * (size_t)ch / (size_t)chunks, e = V * (size_t)(ch + 1) / (size_t)chunks; i < e; ++i) {
                 uint32_t d = count[ch][(ks[i] >> shift) & 1023]++;
                 kd[d] = ks[i];
                 od[d] = os[i];
@@ -1768,7 +1776,6 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     accumulate_quadrics(&c);
     if (K) accumulate_attribute_quadrics(&c);
 
-    size_t first_count = count;
     float max_error = 0;
     double max_position_error = 0;
     size_t collapses = 0, passes = 0;
@@ -1793,8 +1800,6 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
              * the mesh, let this pass finish it: one more pass would rank every edge again for a handful of collapses */
             size_t needed = goal / 2;
-            /* a modest goal on a mesh still near its input (errors tiny and alike): take longer strides */
-            if (3 * goal <= count / 2 && 2 * count >= first_count) needed = goal * 3 / 4;
             if (goal <= count / 30) needed = goal * 2;
             size_t gi = needed < n ? needed : n - 1;
             uint32_t bucket = 0;

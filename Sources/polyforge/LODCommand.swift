@@ -12,9 +12,10 @@ struct LODCommand: ParsableCommand {
         discussion: """
             Each asset is collapsed once and snapshotted at every level, so the chain costs about as much as its \
             deepest level and a deep level is as good as simplifying to it directly. Per asset NAME it writes \
-            DIR/NAME_LOD0.glb … DIR/NAME_LODn.glb and the manifest DIR/NAME.lod.json (per level: triangles, \
-            vertices, achieved error, and a suggested switch screen size: the fraction of a 1080-pixel screen \
-            height below which the level's error stays under one pixel). With --single-file, DIR/NAME.glb holds \
+            DIR/NAME_LOD0.glb … DIR/NAME_LODn.glb and the manifest DIR/NAME.lod.json (per level: triangles, each \
+            mesh counted once, and drawnTriangles, every instance counted; vertices; achieved error; and a suggested \
+            switch screen size: the fraction of a 1080-pixel screen height below which the level's error stays under \
+            one pixel). A part keeps at least one triangle at every level. With --single-file, DIR/NAME.glb holds \
             every level through MSFT_lod with MSFT_screencoverage hints instead of one file per level. With --morph, \
             DIR/NAME_LODk.parents.bin (k >= 1) gives, as little-endian uint32, for each vertex of level k-1 the \
             vertex of level k it collapses into (0xFFFFFFFF: none), primitive after primitive in mesh order; the \
