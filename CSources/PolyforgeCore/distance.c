@@ -210,9 +210,10 @@ static double nearest_sq(const bvh *b, const double p[3], double best) {
     return best;
 }
 
-/* Writes the sample points of one surface: its referenced vertices, then `count` area-stratified points. */
+/* Writes the sample points of one surface: its referenced vertices, then `count` area-stratified points. With
+ * attributes (k per vertex, packed), each sample's attributes there go to attr_out. */
 static size_t make_samples(const float *positions, size_t vertex_count, const uint32_t *indices, size_t index_count,
-                           size_t count, float *out, unsigned char *seen) {
+                           size_t count, float *out, unsigned char *seen, const float *attributes, size_t k, float *attr_out) {
     size_t n = 0;
     memset(seen, 0, vertex_count);
     for (size_t i = 0; i < index_count; ++i) {
@@ -220,6 +221,7 @@ static size_t make_samples(const float *positions, size_t vertex_count, const ui
         if (seen[v]) continue;
         seen[v] = 1;
         memcpy(out + 3 * n, positions + 3 * v, 3 * sizeof(float));
+        if (attributes) memcpy(attr_out + k * n, attributes + k * (size_t)v, k * sizeof(float));
         n++;
     }
     size_t tc = index_count / 3;
@@ -246,7 +248,12 @@ static size_t make_samples(const float *positions, size_t vertex_count, const ui
         while (s < count && ((double)s + 0.5) * step < acc) {
             double r1 = fmod(0.5 + g1 * (double)(s + 1), 1.0), r2 = fmod(0.5 + g2 * (double)(s + 1), 1.0);
             if (r1 + r2 > 1) { r1 = 1 - r1; r2 = 1 - r2; }
-            for (int k = 0; k < 3; ++k) out[3 * n + k] = (float)(a[k] + r1 * (b[k] - a[k]) + r2 * (c[k] - a[k]));
+            for (int j = 0; j < 3; ++j) out[3 * n + j] = (float)(a[j] + r1 * (b[j] - a[j]) + r2 * (c[j] - a[j]));
+            const uint32_t *tri = indices + 3 * t;
+            for (size_t j = 0; attributes && j < k; ++j) {
+                double x = attributes[k * tri[0] + j], y = attributes[k * tri[1] + j], z = attributes[k * tri[2] + j];
+                attr_out[k * n + j] = (float)(x + r1 * (y - x) + r2 * (z - x));
+            }
             n++;
             s++;
         }
@@ -301,7 +308,7 @@ int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const u
     for (int dir = 0; dir < 2; ++dir) {
         const float *pos = dir == 0 ? positions_a : positions_b;
         size_t n = make_samples(pos, dir == 0 ? vertex_count_a : vertex_count_b, dir == 0 ? indices_a : indices_b,
-                                dir == 0 ? index_count_a : index_count_b, samples_per_surface, samples, seen);
+                                dir == 0 ? index_count_a : index_count_b, samples_per_surface, samples, seen, NULL, 0, NULL);
         one_way(samples, n, dir == 0 ? &bb : &ba, snap, dist);
         double mx = 0, sum = 0;
         for (size_t i = 0; i < n; ++i) { if (dist[i] > mx) mx = dist[i]; sum += dist[i]; }
@@ -399,50 +406,8 @@ int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const
     int rc = -1;
     if (!samples || !sample_attr || !err || !gap || !seen) goto cleanup;
     if (bvh_build(&ba, positions_a, indices_a, index_count_a) != 0) goto cleanup;
-    size_t n = 0;
-    memset(seen, 0, vertex_count_b);
-    for (size_t i = 0; i < index_count_b; ++i) {
-        uint32_t v = indices_b[i];
-        if (seen[v]) continue;
-        seen[v] = 1;
-        memcpy(samples + 3 * n, positions_b + 3 * (size_t)v, 3 * sizeof(float));
-        memcpy(sample_attr + K * n, attributes_b + K * (size_t)v, K * sizeof(float));
-        n++;
-    }
-    {
-        size_t tc = index_count_b / 3;
-        double total = 0;
-        for (size_t t = 0; t < tc; ++t) {
-            const float *a = positions_b + 3 * indices_b[3 * t], *b = positions_b + 3 * indices_b[3 * t + 1], *c = positions_b + 3 * indices_b[3 * t + 2];
-            double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2], vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
-            double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
-            double ar = 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
-            if (isfinite(ar)) total += ar;
-        }
-        double acc = 0, step = samples_per_surface ? total / (double)samples_per_surface : 0;
-        size_t s = 0;
-        const double g1 = 0.7548776662466927, g2 = 0.5698402909980532; /* R2 sequence, as make_samples */
-        for (size_t t = 0; t < tc && s < samples_per_surface && total > 0; ++t) {
-            const uint32_t *tri = indices_b + 3 * t;
-            const float *a = positions_b + 3 * tri[0], *b = positions_b + 3 * tri[1], *c = positions_b + 3 * tri[2];
-            double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2], vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
-            double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
-            double ar = 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
-            if (!isfinite(ar)) continue;
-            acc += ar;
-            while (s < samples_per_surface && ((double)s + 0.5) * step < acc) {
-                double r1 = fmod(0.5 + g1 * (double)(s + 1), 1.0), r2 = fmod(0.5 + g2 * (double)(s + 1), 1.0);
-                if (r1 + r2 > 1) { r1 = 1 - r1; r2 = 1 - r2; }
-                for (int k = 0; k < 3; ++k) samples[3 * n + k] = (float)(a[k] + r1 * (b[k] - a[k]) + r2 * (c[k] - a[k]));
-                for (size_t j = 0; j < K; ++j) {
-                    double x = attributes_b[K * tri[0] + j], y = attributes_b[K * tri[1] + j], z = attributes_b[K * tri[2] + j];
-                    sample_attr[K * n + j] = (float)(x + r1 * (y - x) + r2 * (z - x));
-                }
-                n++;
-                s++;
-            }
-        }
-    }
+    size_t n = make_samples(positions_b, vertex_count_b, indices_b, index_count_b, samples_per_surface, samples, seen,
+                            attributes_b, K, sample_attr);
     long long count = (long long)n;
 #pragma omp parallel for schedule(static) if (count > 4096)
     for (long long i = 0; i < count; ++i) {

@@ -1542,44 +1542,38 @@ static size_t build_cells(ctx *c, const uint32_t *indices, size_t icount, const 
     size_t tcount = icount / 3;
     uint32_t *cnt = calloc((size_t)CHUNKS * n, sizeof(uint32_t));
     if (!cnt) return (size_t)-1;
-    #pragma omp parallel for schedule(static) if (tcount > PF_PARALLEL_MIN)
-    for (int ch = 0; ch < CHUNKS; ++ch) {
-        size_t tb = tcount * (size_t)ch / CHUNKS, te = tcount * (size_t)(ch + 1) / CHUNKS;
-        uint32_t *mine = cnt + (size_t)ch * n;
-        for (size_t t = tb; t < te; ++t) {
-            uint32_t a = order_of[indices[3 * t]], b = order_of[indices[3 * t + 1]], d = order_of[indices[3 * t + 2]];
-            uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
-            if (ra == rb || rb == rd || ra == rd) continue;
-            uint32_t lo = a < b ? (a < d ? a : d) : (b < d ? b : d);
-            mine[a_cell(c, lo)]++;
-        }
-    }
-    size_t at = 0;
-    for (size_t k = 0; k < n; ++k) {
-        c->cells[k].tbegin = at;
-        size_t sum = 0;
+    /* pass 0 counts each chunk's triangles per cell; pass 1 deals them out at the cursors the counts give */
+    for (int pass = 0; pass < 2; ++pass) {
+        #pragma omp parallel for schedule(static) if (tcount > PF_PARALLEL_MIN)
         for (int ch = 0; ch < CHUNKS; ++ch) {
-            uint32_t x = cnt[(size_t)ch * n + k];
-            cnt[(size_t)ch * n + k] = (uint32_t)(at + 3 * sum); /* index cursor */
-            sum += x;
+            size_t tb = tcount * (size_t)ch / CHUNKS, te = tcount * (size_t)(ch + 1) / CHUNKS;
+            uint32_t *row = cnt + (size_t)ch * n;
+            for (size_t t = tb; t < te; ++t) {
+                uint32_t a = order_of[indices[3 * t]], b = order_of[indices[3 * t + 1]], d = order_of[indices[3 * t + 2]];
+                uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
+                if (ra == rb || rb == rd || ra == rd) continue;
+                uint32_t cell = a_cell(c, a < b ? (a < d ? a : d) : (b < d ? b : d));
+                if (pass == 0) { row[cell]++; continue; }
+                uint32_t *dst = c->work + row[cell];
+                row[cell] += 3;
+                dst[0] = a; dst[1] = b; dst[2] = d;
+            }
         }
-        c->cells[k].tcount = c->cells[k].tcap = 3 * sum;
-        at += 3 * sum;
-    }
-    #pragma omp parallel for schedule(static) if (tcount > PF_PARALLEL_MIN)
-    for (int ch = 0; ch < CHUNKS; ++ch) {
-        size_t tb = tcount * (size_t)ch / CHUNKS, te = tcount * (size_t)(ch + 1) / CHUNKS;
-        uint32_t *cursor = cnt + (size_t)ch * n;
-        for (size_t t = tb; t < te; ++t) {
-            uint32_t a = order_of[indices[3 * t]], b = order_of[indices[3 * t + 1]], d = order_of[indices[3 * t + 2]];
-            uint32_t ra = c->remap[a], rb = c->remap[b], rd = c->remap[d];
-            if (ra == rb || rb == rd || ra == rd) continue;
-            uint32_t lo = a < b ? (a < d ? a : d) : (b < d ? b : d);
-            uint32_t *dst = c->work + cursor[a_cell(c, lo)];
-            cursor[a_cell(c, lo)] += 3;
-            dst[0] = a; dst[1] = b; dst[2] = d;
+        if (pass == 1) break;
+        size_t at = 0;
+        for (size_t k = 0; k < n; ++k) {
+            c->cells[k].tbegin = at;
+            size_t sum = 0;
+            for (int ch = 0; ch < CHUNKS; ++ch) {
+                uint32_t x = cnt[(size_t)ch * n + k];
+                cnt[(size_t)ch * n + k] = (uint32_t)(at + 3 * sum); /* index cursor */
+                sum += x;
+            }
+            c->cells[k].tcount = c->cells[k].tcap = 3 * sum;
+            at += 3 * sum;
         }
     }
+    size_t at = n ? c->cells[n - 1].tbegin + c->cells[n - 1].tcap : 0;
     free(cnt);
     return at;
 }
