@@ -103,6 +103,7 @@ typedef struct cell {
     size_t list, selected;            /* its candidates under the pass limit, sorted, at order[list ...] (second
                                        * partition: sort_tmp[list ...]) */
     size_t log_begin, logged, kept;   /* records at log[log_begin ...]: vbegin / 2 + the cell's index */
+    size_t across_count;              /* its triangles with a corner in another cell, listed at across[tbegin ...] */
     size_t tris;                      /* triangles the logged collapses remove */
     size_t collapses;
     double max_position_error;
@@ -144,6 +145,8 @@ typedef struct ctx {
     candidate *cand;      /* per index slot of work: the edge from that corner to the next (v0 PF_NONE: none) */
     uint32_t *order;      /* per cell: its selected candidates in ascending error, stable */
     uint32_t *sort_tmp;
+    uint32_t *across;     /* build_adjacency's lists of triangles across cells (in sort_tmp: valid until the pass's
+                           * collapses use it again) */
     collapse_record *log;
     uint32_t *histogram;  /* 65536 */
     uint32_t *thread_histograms; /* 65536 per thread */
@@ -189,6 +192,8 @@ static void lq_store(local_quadric *q, const quadric *d) {
 }
 
 static uint32_t a_cell(const ctx *c, uint32_t v) { return c->cell_of[v]; }
+/* A first-partition cell's vertices are a range: membership needs no load. */
+static int within_cell(const cell *cl, uint32_t v) { return v >= cl->vbegin && v < cl->vend; }
 static uint32_t b_cell(const ctx *c, uint32_t v) { return c->b_of[v]; }
 
 /* Runs fn on every cell, cells handed out one at a time through a shared counter (dynamic scheduling by hand:
@@ -341,7 +346,7 @@ static int adjacency_corners(ctx *c, const cell *cl, size_t t, int own, int coun
     const uint32_t *v = c->work + t;
     int mine[3], foreign = 0;
     for (int j = 0; j < 3; ++j) {
-        int inside = v[j] >= cl->vbegin && v[j] < cl->vend; /* a first-partition cell's vertices are a range */
+        int inside = within_cell(cl, v[j]);
         foreign |= !inside;
         mine[j] = inside == own;
     }
@@ -361,16 +366,16 @@ static int adjacency_corners(ctx *c, const cell *cl, size_t t, int own, int coun
     return foreign;
 }
 
-/* Counts a cell's own corners and lists its triangles with corners elsewhere (at sort_tmp[tbegin ...]). */
+/* Counts a cell's own corners and lists its triangles with corners elsewhere (at across[tbegin ...]). */
 static void adjacency_count_cell(ctx *c, cell *cl, size_t k, void *arg) {
     (void)arg; (void)k;
     memset(c->deep + cl->vbegin, 5, cl->vend - cl->vbegin);
     memset(c->adj_offset + cl->vbegin + 1, 0, (size_t)(cl->vend - cl->vbegin) * sizeof(uint32_t));
-    uint32_t *across = c->sort_tmp + cl->tbegin;
+    uint32_t *across = c->across + cl->tbegin;
     size_t n = 0;
     for (size_t t = cl->tbegin, e = cl->tbegin + cl->tcount; t < e; t += 3)
         if (adjacency_corners(c, cl, t, 1, 1)) across[n++] = (uint32_t)t;
-    cl->selected = n;
+    cl->across_count = n;
 }
 
 static void adjacency_fill_cell(ctx *c, cell *cl, size_t k, void *arg) {
@@ -381,8 +386,8 @@ static void adjacency_fill_cell(ctx *c, cell *cl, size_t k, void *arg) {
 /* The corners of triangles across cells at the other cells' vertices, serially, in cell and slot order. */
 static void adjacency_across(ctx *c, int count) {
     for (size_t k = 0; k < c->cell_count; ++k) {
-        const uint32_t *across = c->sort_tmp + c->cells[k].tbegin;
-        for (size_t i = 0; i < c->cells[k].selected; ++i) adjacency_corners(c, &c->cells[k], across[i], 0, count);
+        const uint32_t *across = c->across + c->cells[k].tbegin;
+        for (size_t i = 0; i < c->cells[k].across_count; ++i) adjacency_corners(c, &c->cells[k], across[i], 0, count);
     }
 }
 
@@ -568,24 +573,25 @@ static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2)
 }
 
 static void accumulate_cell_quadrics(ctx *c, cell *cl, size_t k, void *arg) {
-    (void)arg;
+    (void)arg; (void)k;
     memset(c->q + cl->vbegin, 0, (size_t)(cl->vend - cl->vbegin) * sizeof(local_quadric));
     const uint32_t *w = c->work + cl->tbegin;
     for (size_t t = 0; t < cl->tcount; t += 3)
-        if (a_cell(c, w[t]) == k && a_cell(c, w[t + 1]) == k && a_cell(c, w[t + 2]) == k)
+        if (within_cell(cl, w[t]) && within_cell(cl, w[t + 1]) && within_cell(cl, w[t + 2]))
             add_triangle_quadrics(c, w[t], w[t + 1], w[t + 2]);
 }
 
 /* Plane and border edge quadrics at the position representatives, in their own frames. Triangles inside one cell
- * add to that cell's vertices only, so cells run in parallel; the triangles across cells follow, in order. */
+ * add to that cell's vertices only, so cells run in parallel; the triangles across cells follow, in order, from the
+ * lists build_adjacency (run just before) made. */
 static void accumulate_quadrics(ctx *c) {
     for_each_cell(c, c->cells, c->cell_count, accumulate_cell_quadrics, NULL);
     for (size_t k = 0; k < c->cell_count; ++k) {
-        const cell *cl = &c->cells[k];
-        const uint32_t *w = c->work + cl->tbegin;
-        for (size_t t = 0; t < cl->tcount; t += 3)
-            if (!(a_cell(c, w[t]) == k && a_cell(c, w[t + 1]) == k && a_cell(c, w[t + 2]) == k))
-                add_triangle_quadrics(c, w[t], w[t + 1], w[t + 2]);
+        const uint32_t *across = c->across + c->cells[k].tbegin;
+        for (size_t i = 0; i < c->cells[k].across_count; ++i) {
+            const uint32_t *w = c->work + across[i];
+            add_triangle_quadrics(c, w[0], w[1], w[2]);
+        }
     }
 }
 
@@ -1684,6 +1690,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.cand = TAKE(candidate, work_count);
     c.order = TAKE(uint32_t, index_count > V ? index_count : V);
     c.sort_tmp = TAKE(uint32_t, index_count);
+    c.across = c.sort_tmp;
     c.histogram = TAKE(uint32_t, 65536);
     c.work = TAKE(uint32_t, index_count);
     c.cells = TAKE(cell, cell_capacity);
