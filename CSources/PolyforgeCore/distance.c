@@ -272,6 +272,15 @@ static void one_way(const float *samples, size_t n, const bvh *b, double snap, d
     }
 }
 
+/* Bounding-box diagonal of a mesh's vertices (0 when it has none). */
+static double box_diagonal(const float *positions, size_t vertex_count) {
+    float lo[3], hi[3];
+    pf_bounds(positions, vertex_count, 3, lo, hi);
+    return lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
+                                 (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
+                          : 0;
+}
+
 int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const uint32_t *indices_a, size_t index_count_a,
                         const float *positions_b, size_t vertex_count_b, const uint32_t *indices_b, size_t index_count_b,
                         size_t samples_per_surface, pf_surface_distance_result *out) {
@@ -280,12 +289,9 @@ int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const u
         pf_find_index_out_of_range(indices_b, index_count_b, (uint32_t)vertex_count_b) != index_count_b)
         return -1;
     memset(out, 0, sizeof(*out));
-    float lo[3], hi[3];
+    out->diagonal = box_diagonal(positions_a, vertex_count_a);
+    float lo[3], hi[3], lob[3], hib[3];
     pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
-    out->diagonal = lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
-                                          (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
-                                   : 0;
-    float lob[3], hib[3];
     pf_bounds(positions_b, vertex_count_b, 3, lob, hib);
     double magnitude = 0;
     for (int k = 0; k < 3; ++k) {
@@ -389,22 +395,17 @@ int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const
         return -1;
     memset(out, 0, sizeof(*out));
     const size_t K = attribute_count;
-    float lo[3], hi[3];
-    pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
-    double diagonal = lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
-                                            (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
-                                     : 0;
-    double tie = 1e-6 * diagonal;
+    double tie = 1e-6 * box_diagonal(positions_a, vertex_count_a);
     bvh ba;
     memset(&ba, 0, sizeof(ba));
     /* samples of B: its referenced vertices, then area-stratified points; each with B's attributes there */
     size_t smax = vertex_count_b + samples_per_surface;
     float *samples = malloc((smax ? smax : 1) * 3 * sizeof(float));
     float *sample_attr = malloc((smax ? smax : 1) * K * sizeof(float));
-    double *err = malloc((smax ? smax : 1) * sizeof(double)), *gap = malloc((smax ? smax : 1) * sizeof(double));
+    double *err = malloc((smax ? smax : 1) * sizeof(double));
     unsigned char *seen = malloc(vertex_count_b ? vertex_count_b : 1);
     int rc = -1;
-    if (!samples || !sample_attr || !err || !gap || !seen) goto cleanup;
+    if (!samples || !sample_attr || !err || !seen) goto cleanup;
     if (bvh_build(&ba, positions_a, indices_a, index_count_a) != 0) goto cleanup;
     size_t n = make_samples(positions_b, vertex_count_b, indices_b, index_count_b, samples_per_surface, samples, seen,
                             attributes_b, K, sample_attr);
@@ -428,17 +429,14 @@ int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const
             if (d < smallest) smallest = d;
         }
         err[i] = m ? sqrt(smallest) : 0;
-        gap[i] = sqrt(best);
     }
-    double mx = 0, sum = 0, gx = 0;
+    double mx = 0, sum = 0;
     for (size_t i = 0; i < n; ++i) {
         if (err[i] > mx) mx = err[i];
         sum += err[i];
-        if (gap[i] > gx) gx = gap[i];
     }
     out->max = mx;
     out->mean = n ? sum / (double)n : 0;
-    out->surface_max = gx;
     if (n) {
         qsort(err, n, sizeof(double), compare_doubles);
         out->p95 = err[(size_t)((double)(n - 1) * 0.95)];
@@ -450,7 +448,6 @@ cleanup:
     free(samples);
     free(sample_attr);
     free(err);
-    free(gap);
     free(seen);
     return rc;
 }

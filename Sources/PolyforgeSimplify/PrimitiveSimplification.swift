@@ -137,8 +137,7 @@ enum PrimitiveSimplification {
     static func run(_ primitive: Primitive, world: Matrix4, ratios: [Float], absoluteErrorLimit: Float,
                     options: SimplifyOptions) -> [Level] {
         let triangles = primitive.indices.count / 3
-        // A part keeps at least one triangle: a ratio never deletes it outright.
-        let counts = ratios.map { r in max(min(1, triangles), min(triangles, Int((Float(triangles) * r).rounded(.down)))) }
+        let counts = ratios.map { r in max(0, min(triangles, Int((Float(triangles) * r).rounded(.down)))) }
         return run(primitive, world: world, triangleCounts: counts, absoluteErrorLimit: absoluteErrorLimit, options: options)
     }
 
@@ -147,7 +146,8 @@ enum PrimitiveSimplification {
                     options: SimplifyOptions) -> [Level] {
         let prepared = Prepared(primitive, world: world, options: options)
         let vertexCount = prepared.vertexCount, indexCount = prepared.indexCount, attributeCount = prepared.attributeCount
-        let targets = triangleCounts.map { 3 * $0 }
+        // A part keeps at least one triangle: no ratio or shared budget deletes it outright.
+        let targets = triangleCounts.map { 3 * max(min(1, indexCount / 3), $0) }
         let levelCount = targets.count
         let optimal = options.optimalPlacement
         var indicesOut: [UInt32]? = [UInt32](repeating: 0, count: max(1, indexCount * levelCount))

@@ -201,7 +201,8 @@ struct SimplificationRun {
                     verticesAfter: result.primitive.vertexCount, error: result.absoluteError / safeDiagonal,
                     absoluteError: result.absoluteError, stop: result.stop, relaxation: result.relaxation,
                     collapses: result.collapses,
-                    uvDrift: options.measureUVDrift ? UVDrift.measure(input: primitive, output: result.primitive) : nil))
+                    uvDrift: options.measureUVDrift ? UVDrift.measure(input: primitive, output: result.primitive,
+                                                                       transform: UVDrift.transform(of: primitive, in: scene)) : nil))
             }
         }
     }
@@ -248,8 +249,7 @@ struct SimplificationRun {
                     let sum = curves.reduce(Float(0)) { $0 + count($1, at: mid) }
                     if sum > budget { lo = mid } else { hi = mid }
                 }
-                // A part keeps at least one triangle: sharing a budget never deletes one outright.
-                return max(1, Int(count(curves[i], at: hi).rounded(.down)))
+                return Int(count(curves[i], at: hi).rounded(.down))
             }
         }
     }

@@ -118,7 +118,7 @@ struct SimplifyCommand: ParsableCommand {
             ("trianglesBefore", .number(Double(report.trianglesBefore))), ("trianglesAfter", .number(Double(report.trianglesAfter))),
             ("verticesBefore", .number(Double(report.verticesBefore))), ("verticesAfter", .number(Double(report.verticesAfter))),
             ("error", .number(Double(report.error))), ("absoluteError", .number(Double(report.absoluteError))),
-            ("uvDrift", report.uvDrift.map { .object([("mean", .number($0.mean)), ("p95", .number($0.p95)), ("max", .number($0.max))]) } ?? .null),
+            ("uvDrift", report.uvDrift?.json ?? .null),
             ("targetReached", .bool(report.stop == .targetReached)),
             ("stop", .string(report.stop.rawValue)), ("stopReason", .string(stopSentence(report))),
             ("relaxation", .number(Double(report.primitives.map(\.relaxation).max() ?? 0))),
@@ -130,7 +130,7 @@ struct SimplifyCommand: ParsableCommand {
                     ("error", .number(Double(p.error))), ("absoluteError", .number(Double(p.absoluteError))),
                     ("stop", .string(p.stop.rawValue)), ("relaxation", .number(Double(p.relaxation))),
                     ("collapses", .number(Double(p.collapses))),
-                    ("uvDrift", p.uvDrift.map { .object([("mean", .number($0.mean)), ("p95", .number($0.p95)), ("max", .number($0.max))]) } ?? .null),
+                    ("uvDrift", p.uvDrift?.json ?? .null),
                 ])
             })),
         ])

@@ -271,6 +271,20 @@ import PolyforgeTopology
         #expect(uv.min()! >= uvIn.min()! - 1e-3 && uv.max()! <= uvIn.max()! + 1e-3)
     }
 
+    /// The quantized Avocado stores integer UVs and scales them by KHR_texture_transform (about 1/4200): its drift
+    /// is read through that transform, so it reads in texture units like the plain Avocado's, not thousands of them.
+    @Test func uvDriftIsInTextureUnitsThroughTheTextureTransform() throws {
+        var options = SimplifyOptions(target: .ratio(0.25))
+        options.measureUVDrift = true
+        var drifts: [UVDrift] = []
+        for variant in ["Avocado-glTF", "Avocado-glTF-Quantized"] {
+            let loaded = try SceneIO.read("/work/shared/assets/gltf/\(variant)/Avocado.gltf")
+            drifts.append(try #require(QuadricSimplifier(options: options).simplify(loaded.scene).report.uvDrift))
+        }
+        #expect(drifts[1].p95 < 0.005 && drifts[1].mean < 0.005, "quantized uv drift \(drifts[1])")
+        #expect(abs(drifts[1].p95 - drifts[0].p95) < 0.002, "\(drifts)")
+    }
+
     /// A flat plane and a bumpy scan in one scene at half the triangles: the budget goes where it costs error.
     @Test func sceneBudgetIsSharedByErrorNotByEqualRatios() {
         let flat = Self.grid(16)

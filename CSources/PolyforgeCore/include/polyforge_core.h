@@ -584,7 +584,6 @@ typedef struct pf_attribute_distance_result {
     double max, mean;   /* attribute distance (Euclidean over the attribute's components, e.g. UV units) */
     double p95;         /* 95% of the samples are within this (the max is set by seams, which simplification
                          * straightens: a thin band beside them changes chart) */
-    double surface_max; /* the largest distance from a sample to its nearest point on A (model units) */
     size_t samples;
 } pf_attribute_distance_result;
 
