@@ -1219,7 +1219,7 @@ static void walk_bcell(ctx *c, cell *cl, size_t k, void *arg) {
     uint32_t *list = c->sort_tmp + cl->list;
     sort_by_error(c, list, cl->selected, list, c->order + cl->list);
     cl->log_begin = cl->vbegin / 2 + k;
-    if (cl->selected) walk_list(c, cl, list);
+    walk_list(c, cl, list); /* even with nothing selected: it empties the log of an earlier pass */
 }
 
 /* The candidates under the limit that the first partition's cell could not take and whose ends are still free, at
@@ -1312,7 +1312,8 @@ static uint32_t across_cell(const ctx *c, const candidate *cd, size_t nb) {
 static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, double *max_position_error, size_t *collapses) {
     size_t n = c->cell_count;
     size_t done = run_partition(c, c->cells, n, walk_cell, limit, goal, max_error, max_position_error, collapses);
-    if (done >= goal) return done;
+    /* one cell holds every vertex and every neighbourhood: nothing straddles */
+    if (done >= goal || n == 1) return done;
 
     /* gather per cell, then deal into the second partition's cells (slot nb: serial), stably: a counting sort over
      * fixed chunks of cells, counted and dealt in parallel */

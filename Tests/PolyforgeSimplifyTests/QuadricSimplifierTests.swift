@@ -353,6 +353,28 @@ import PolyforgeTopology
         }
     }
 
+    /// Every collapse takes at least one vertex away, so the collapses a result counts can never outnumber the
+    /// vertices that went. A second-partition cell that selected nothing in a pass used to settle its log of an
+    /// earlier pass again (by then rewritten by first-partition cells): phantom collapses, quadrics summed twice.
+    @Test func collapsesAreNeverCountedTwice() {
+        let p = ScanSurface.generate(triangles: 100_000, seed: 7).meshes[0].primitives[0]
+        let positions = p.positions, indices = p.indices
+        let vertexCount = positions.count / 3
+        func referenced(_ idx: ArraySlice<UInt32>) -> Int { Set(idx).count }
+        for ratio in [0.1, 0.02] {
+            let target = 3 * Int(Double(indices.count / 3) * ratio)
+            var out = [UInt32](repeating: 0, count: indices.count)
+            var moved = [Float](repeating: 0, count: positions.count)
+            var result = pf_simplify_result()
+            let n = pf_simplify(&out, indices, indices.count, positions, vertexCount, 3, nil, 0, nil, 0, target,
+                                .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
+            let removed = referenced(indices[...]) - referenced(out[0..<n])
+            #expect(result.passes > 3)
+            #expect(result.collapses <= removed, "ratio \(ratio): \(result.collapses) collapses, \(removed) vertices removed")
+            #expect(result.collapses >= removed * 99 / 100)
+        }
+    }
+
     /// Small separate parts (quads of two triangles, as in TextureTransformTest) at a tenth: each keeps a triangle
     /// instead of vanishing, whether the ratio is applied per part or a scene budget is shared by error.
     @Test func aPartKeepsAtLeastOneTriangle() {
