@@ -459,6 +459,40 @@ static void mark_deep(ctx *c) {
     }
 }
 
+/* Takes the vertices no triangle uses out of the position rings: a ring of three where one is unused would make
+ * the other two a complex vertex (no collapse ever), as an unused duplicate in a glTF or the copies a weld of exact
+ * duplicates leaves behind do. Used members keep their order; the first of them represents the ring. Serial, and
+ * only when some vertex is unused. */
+static void detach_unused_vertices(ctx *c) {
+    long long n = (long long)c->vcount;
+    size_t unused = 0;
+    #pragma omp parallel for schedule(static) reduction(+ : unused) if (n > PF_PARALLEL_MIN)
+    for (long long v = 0; v < n; ++v) unused += c->adj_offset[v] == c->adj_offset[v + 1];
+    if (!unused) return;
+    for (uint32_t v = 0; v < (uint32_t)n; ++v) {
+        if (c->remap[v] != v || c->wedge[v] == v) continue;
+        int any = 0;
+        uint32_t w = v;
+        do { any |= c->adj_offset[w] == c->adj_offset[w + 1]; w = c->wedge[w]; } while (w != v);
+        if (!any) continue;
+        uint32_t first = PF_NONE, prev = PF_NONE;
+        w = v;
+        do {
+            uint32_t next = c->wedge[w];
+            if (c->adj_offset[w] == c->adj_offset[w + 1]) {
+                c->remap[w] = w;
+                c->wedge[w] = w;
+            } else {
+                if (first == PF_NONE) first = w; else c->wedge[prev] = w;
+                c->remap[w] = first;
+                prev = w;
+            }
+            w = next;
+        } while (w != v);
+        if (prev != PF_NONE) c->wedge[prev] = first;
+    }
+}
+
 /* Classifies vertices from open (twinless) half-edges, as meshoptimizer does. With relax >= 1 indices are
  * already welded by position (no seams); with relax >= 2 every vertex not locked by the caller is manifold.
  * A vertex finds its open half-edges in its own corner list (a twin b -> a shows as a corner of a whose previous
@@ -1771,6 +1805,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     int permissive = (options & PF_SIMPLIFY_PERMISSIVE) != 0;
 
     build_adjacency(&c);
+    detach_unused_vertices(&c);
     c.rerank_all = 1;
     int relax = 0;
     classify(&c, lock_border, relax);

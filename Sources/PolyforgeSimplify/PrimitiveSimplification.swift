@@ -122,8 +122,64 @@ enum PrimitiveSimplification {
         }
     }
 
+    /// `primitive` with its corners that are one vertex in all but name sharing one index: equal bit for bit in
+    /// every stream and morph target, tangents aside (the first of them in index order stands for all; it gets their
+    /// tangents' mean when its handedness is theirs). Unindexed files (every STL, many OBJ and glTF exports) store
+    /// each corner as its own vertex, some with a tangent per face; left apart, a point of six copies reads as a
+    /// complex vertex and nothing collapses. Copies that differ in anything else (a UV seam, a hard normal) stay
+    /// apart. The copies left unused go when the result is compacted.
+    static func welded(_ primitive: Primitive) -> Primitive {
+        let n = primitive.vertexCount
+        guard n > 1, let positionStream = primitive.streamIndex(.position) else { return primitive }
+        let tangentStream = primitive.streamIndex(.tangent).flatMap { primitive.streams[$0].count == n && primitive.streams[$0].components == 4 ? $0 : nil }
+        var columns: [(data: [Float], components: Int, from: Int)] = []
+        for (i, stream) in primitive.streams.enumerated() where i != positionStream && stream.count == n {
+            // a tangent joins the key by its handedness only
+            columns.append(i == tangentStream ? (stream.data, 1, 3) : (stream.data, stream.components, 0))
+        }
+        for target in primitive.targets { for stream in target.streams where stream.count == n { columns.append((stream.data, stream.components, 0)) } }
+        let width = columns.reduce(0) { $0 + $1.components }
+        var rows = [Float](repeating: 0, count: n * width)
+        var offset = 0
+        for column in columns {
+            let c = column.components, stride = c + column.from
+            column.data.withUnsafeBufferPointer { d in
+                for v in 0..<n { for k in 0..<c { rows[v * width + offset + k] = d[v * stride + column.from + k] } }
+            }
+            offset += c
+        }
+        var remap = [UInt32](repeating: 0, count: n)
+        let distinct = primitive.positions.withUnsafeBufferPointer { p in
+            rows.withUnsafeBufferPointer { a in
+                remap.withUnsafeMutableBufferPointer { r in
+                    pf_weld(p.baseAddress, n, 3, 0, width > 0 ? a.baseAddress : nil, width, width, 0, r.baseAddress)
+                }
+            }
+        }
+        guard distinct < n else { return primitive }
+        var out = primitive
+        out.indices = primitive.indices.map { $0 < UInt32(n) ? remap[Int($0)] : $0 }
+        if let t = tangentStream {
+            var sum = [Double](repeating: 0, count: 3 * n)
+            var merged = [Bool](repeating: false, count: n)
+            let data = primitive.streams[t].data
+            for v in 0..<n {
+                let r = Int(remap[v])
+                if r != v { merged[r] = true }
+                for k in 0..<3 { sum[3 * r + k] += Double(data[4 * v + k]) }
+            }
+            for v in 0..<n where merged[v] {
+                let l = (sum[3 * v] * sum[3 * v] + sum[3 * v + 1] * sum[3 * v + 1] + sum[3 * v + 2] * sum[3 * v + 2]).squareRoot()
+                guard l > 1e-12 else { continue } // opposite tangents: keep the first one's
+                for k in 0..<3 { out.streams[t].data[4 * v + k] = Float(sum[3 * v + k] / l) }
+            }
+        }
+        return out
+    }
+
     /// Triangles reached and geometric error (world units) at each requested count, without building meshes.
-    static func errorCurve(_ primitive: Primitive, world: Matrix4, triangleCounts: [Int], options: SimplifyOptions) -> [(triangles: Int, error: Float)] {
+    static func errorCurve(_ input: Primitive, world: Matrix4, triangleCounts: [Int], options: SimplifyOptions) -> [(triangles: Int, error: Float)] {
+        let primitive = welded(input)
         let prepared = Prepared(primitive, world: world, options: options)
         var none: [UInt32]? = nil
         var noPositions: [Float] = [], noAttributes: [Float] = []
@@ -142,8 +198,9 @@ enum PrimitiveSimplification {
     }
 
     /// Simplifies to each of `triangleCounts` (non-increasing) in one collapse.
-    static func run(_ primitive: Primitive, world: Matrix4, triangleCounts: [Int], absoluteErrorLimit: Float,
+    static func run(_ input: Primitive, world: Matrix4, triangleCounts: [Int], absoluteErrorLimit: Float,
                     options: SimplifyOptions) -> [Level] {
+        let primitive = welded(input)
         let prepared = Prepared(primitive, world: world, options: options)
         let vertexCount = prepared.vertexCount, indexCount = prepared.indexCount, attributeCount = prepared.attributeCount
         // A part keeps at least one triangle: no ratio or shared budget deletes it outright.

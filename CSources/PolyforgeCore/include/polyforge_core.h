@@ -84,6 +84,12 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
                const float *attributes, size_t attribute_count, size_t attribute_stride, float attribute_tolerance,
                uint32_t *remap);
 
+/* Merges vertices whose coordinates agree after rounding: floor(x * scale + 0.5) per axis (JavaScript's Math.round,
+ * which the glTF Asset Auditor matches vertices with at scale 1e5). Exact integer keys, so no tolerance chain and
+ * no float collisions however large the coordinates. remap and the return value as pf_weld; non-finite positions
+ * never merge. Single-threaded; deterministic. */
+size_t pf_weld_rounded(const float *positions, size_t vertex_count, size_t position_stride, double scale, uint32_t *remap);
+
 /* Splits the vertices of each point by attributes: the second half of a weld that keeps UV and normal seams.
  *  point_of:   vertex_count entries, the point (a vertex index, as pf_weld's remap gives) each vertex lies on;
  *              an entry >= vertex_count counts as the vertex's own point.
@@ -92,12 +98,6 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
  *              `attribute_tolerance`, or the vertex itself.
  * Cheaper than a second positional weld: no spatial hashing, points are already known. Parallel over points;
  * the result is the same for any thread count. Returns the number of vertices with remap[i] == i. */
-/* Merges vertices whose coordinates agree after rounding: floor(x * scale + 0.5) per axis (JavaScript's Math.round,
- * which the glTF Asset Auditor matches vertices with at scale 1e5). Exact integer keys, so no tolerance chain and
- * no float collisions however large the coordinates. remap and the return value as pf_weld; non-finite positions
- * never merge. Single-threaded; deterministic. */
-size_t pf_weld_rounded(const float *positions, size_t vertex_count, size_t position_stride, double scale, uint32_t *remap);
-
 size_t pf_weld_refine(const uint32_t *point_of, size_t vertex_count, const float *attributes, size_t attribute_count,
                       size_t attribute_stride, float attribute_tolerance, uint32_t *remap);
 
@@ -511,7 +511,9 @@ typedef struct pf_simplify_result {
  *  attributes:    optional (NULL, attribute_count 0): vertex_count rows of attribute_count floats (<= 32),
  *                 attribute_stride floats apart, each multiplied by attribute_weights[k] before it enters the
  *                 metric (UV weight 1: a UV error of 0.01 costs as much as 1% of the diagonal). Vertices sharing
- *                 a position with different attributes form seams, which collapse only along themselves.
+ *                 a position with different attributes form seams, which collapse only along themselves; vertices
+ *                 no triangle uses take no part. Exact duplicates are not merged here: weld them first (pf_weld
+ *                 with tolerance 0 over every stream), or each point of an unindexed mesh reads as complex.
  *  target_index_count, target_error: stop at the first reached; target_error is relative to the bounding-box
  *                 diagonal (0.01 = 1%) unless PF_SIMPLIFY_ERROR_ABSOLUTE; FLT_MAX for no limit.
  *  options:       PF_SIMPLIFY_* flags.
