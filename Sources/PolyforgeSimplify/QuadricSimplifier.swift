@@ -26,6 +26,8 @@ public enum SimplifyTarget: Sendable, Equatable {
     case triangles(Int)
     /// Collapse until the error would exceed this fraction of the scene's bounding-box diagonal.
     case error(Float)
+    /// Collapse until the error would exceed this distance in world units.
+    case absoluteError(Float)
 }
 
 public struct SimplifyOptions: Sendable {
@@ -162,6 +164,7 @@ struct SimplificationRun {
         case .ratio(let r): levelRatios = [r]
         case .triangles(let n): levelRatios = [totalTriangles > 0 ? min(1, Float(n) / Float(totalTriangles)) : 1]
         case .error(let e): levelRatios = [0]; errorLimit = e * safeDiagonal
+        case .absoluteError(let e): levelRatios = [0]; errorLimit = e
         }
         if let maxError = options.maxError { errorLimit = min(errorLimit, maxError * safeDiagonal) }
         if let ratios { levelRatios = ratios }
@@ -175,7 +178,10 @@ struct SimplificationRun {
         // Several primitives and a count target: share the budget by error, not by equal ratios.
         var counts: [[Int]]? = nil
         let countTarget: Bool
-        if case .error = options.target { countTarget = ratios != nil } else { countTarget = true }
+        switch options.target {
+        case .error, .absoluteError: countTarget = ratios != nil
+        default: countTarget = true
+        }
         if items.count > 1, countTarget, levelRatios.contains(where: { $0 < 1 }) {
             counts = Self.shareByError(scene: scene, items: items, levelRatios: levelRatios, options: options)
         }

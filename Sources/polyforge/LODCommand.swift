@@ -21,7 +21,9 @@ struct LODCommand: ParsableCommand {
             vertex of level k it collapses into (0xFFFFFFFF: none), primitive after primitive in mesh order; the \
             manifest lists each primitive's offset and count.
 
-            Inputs may be files or folders (searched recursively for .glb, .gltf, .obj, .stl, .ply, .off).
+            Inputs may be files or folders (searched recursively for .glb, .gltf, .obj, .stl, .ply, .off). NAME is \
+            the file's stem; assets that share one (model.glb in several task folders) take as many parent folders as \
+            tell them apart (task1_model, task2_model), so none overwrites another. Several assets run one per core.
 
             Exit codes: 0 every asset written; 1 an asset could not be read or written (the others still are); 64 bad usage.
             """)
@@ -41,8 +43,8 @@ struct LODCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write each level's vertex-to-parent map (NAME_LODk.parents.bin) so engines can geomorph between levels.")
     var morph = false
 
-    @Option(name: .long, help: ArgumentHelp("Assets processed at once (default 1; each then runs on one core).", valueName: "n"))
-    var jobs: Int = 1
+    @Option(name: .long, help: ArgumentHelp("Assets processed at once, each on one core (default: one per core when there are several assets; a single asset gets every core).", valueName: "n"))
+    var jobs: Int?
 
     @OptionGroup var simplification: SimplificationOptions
 
@@ -63,12 +65,47 @@ struct LODCommand: ParsableCommand {
     func validate() throws {
         _ = try Self.parseLevels(levels)
         _ = try simplification.parsedAttributes()
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if inputs.isEmpty { throw ValidationError("Give at least one input file or folder.") }
     }
 
     /// Every model file named or found below a named folder, in a stable order.
     func assetPaths() -> [String] { FileSystem.modelFiles(in: inputs) }
+
+    /// The NAME each asset's files are written under: its file's stem, unless another input has the same stem (a
+    /// folder of generator tasks each holding model.glb, or Avocado.gltf in three variants). Those all take the
+    /// fewest parent folders that tell them apart, joined by '_' (task1_model, task2_model), or their extension
+    /// where that is enough (cube_glb, cube_obj), so that no asset overwrites another's files.
+    static func assetNames(_ paths: [String]) -> [String] {
+        var names = paths.map { FileSystem.stem(of: $0) }
+        var byName: [String: [Int]] = [:]
+        for (i, name) in names.enumerated() { byName[name, default: []].append(i) }
+        for (_, group) in byName where group.count > 1 {
+            let parts = group.map { i -> (folders: [String], stem: String, ext: String) in
+                let folders = FileSystem.directory(of: paths[i]).split(separator: "/").map(String.init).filter { $0 != "." && $0 != ".." }
+                let file = FileSystem.fileName(of: paths[i]), stem = FileSystem.stem(of: file)
+                let ext = file.count > stem.count + 1 ? String(file.dropFirst(stem.count + 1)).lowercased() : ""
+                return (folders, stem, ext)
+            }
+            let deepest = parts.map(\.folders.count).max() ?? 0
+            var chosen = parts.map { ($0.folders + [$0.stem, $0.ext]).joined(separator: "_") }
+            search: for k in 0...deepest {
+                for withExtension in [false, true] where k > 0 || withExtension {
+                    let candidate = parts.map { (Array($0.folders.suffix(k)) + [$0.stem] + (withExtension ? [$0.ext] : [String]())).joined(separator: "_") }
+                    if Set(candidate).count == candidate.count { chosen = candidate; break search }
+                }
+            }
+            for (n, i) in group.enumerated() { names[i] = chosen[n] }
+        }
+        // a name made up above may still meet a stem of its own kind: number what is left
+        var seen: [String: Int] = [:]
+        for i in names.indices {
+            let count = seen[names[i], default: 0]
+            seen[names[i]] = count + 1
+            if count > 0 { names[i] += "_\(count + 1)" }
+        }
+        return names
+    }
 
     struct Outcome: Sendable {
         var manifest: JSONValue?
@@ -89,14 +126,18 @@ struct LODCommand: ParsableCommand {
         let chain = LODChain(ratios: ratios, options: options)
         let outDir = out, single = singleFile, writeMorph = morph
         let progress = Output.stderrIsTerminal
+        let names = Self.assetNames(paths)
         // Many assets: one per core, each collapse on one thread (the results do not depend on it).
+        let jobs = self.jobs ?? (paths.count > 1 ? max(1, Int(pf_thread_count())) : 1)
         if jobs > 1 { pf_set_thread_count(1) }
         let results = UnsafeMutableBufferPointer<Outcome?>.allocate(capacity: max(1, paths.count))
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         let work: @Sendable (Int) -> Void = { i in
-            let outcome = Self.process(paths[i], chain: chain, outDir: outDir, singleFile: single, morph: writeMorph)
+            // the OpenMP thread count is per calling thread: each worker sets its own
+            if jobs > 1 { pf_set_thread_count(1) }
+            let outcome = Self.process(paths[i], name: names[i], chain: chain, outDir: outDir, singleFile: single, morph: writeMorph)
             slots[i] = outcome
             if progress { FileHandleStream.stderr.write("[\(i + 1)/\(paths.count)] \(outcome.line)\n") }
         }
@@ -124,8 +165,7 @@ struct LODCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    static func process(_ path: String, chain: LODChain, outDir: String, singleFile: Bool, morph: Bool) -> Outcome {
-        let name = FileSystem.stem(of: path)
+    static func process(_ path: String, name: String, chain: LODChain, outDir: String, singleFile: Bool, morph: Bool) -> Outcome {
         let loaded: LoadedScene
         do {
             loaded = try SceneIO.read(path)

@@ -9,7 +9,8 @@ struct SimplifyCommand: ParsableCommand {
         abstract: "Reduce triangle counts by quadric edge collapse, keeping materials, UVs, normals and textures in place.",
         discussion: """
             Give exactly one target: --ratio (fraction of the triangles to keep), --target-triangles (for the whole \
-            scene) or --target-error (fraction of the scene's bounding-box diagonal the surface may move). Each mesh \
+            scene) or --target-error (fraction of the scene's bounding-box diagonal the surface may move; with \
+            --absolute, a distance in the model's units). Each mesh \
             is simplified in the world space of the node that draws it. UV and normal seams and open borders collapse \
             only along themselves; no triangle is flipped. When those guards stop short of the target, --permissive \
             relaxes them step by step (seams first, then borders and non-manifold vertices); the report always says \
@@ -35,6 +36,9 @@ struct SimplifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Collapse until the surface would move more than this fraction of the bounding-box diagonal, e.g. 0.01.", valueName: "fraction"))
     var targetError: Float?
 
+    @Flag(name: .long, help: "Read --target-error as a distance in the model's (world) units instead of a fraction of the diagonal.")
+    var absolute = false
+
     @OptionGroup var simplification: SimplificationOptions
 
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -46,13 +50,17 @@ struct SimplifyCommand: ParsableCommand {
         if targets != 1 { throw ValidationError("Give exactly one of --ratio, --target-triangles or --target-error.") }
         if let r = ratio, !(r.isFinite && r > 0 && r <= 1) { throw ValidationError("--ratio is the fraction of triangles to keep: a number above 0 and at most 1, e.g. 0.25.") }
         if let n = targetTriangles, n < 1 { throw ValidationError("--target-triangles must be at least 1.") }
-        if let e = targetError, !(e.isFinite && e >= 0) { throw ValidationError("--target-error is a fraction of the bounding-box diagonal: a number >= 0, e.g. 0.01.") }
+        if let e = targetError, !(e.isFinite && e >= 0) {
+            throw ValidationError(absolute ? "--target-error with --absolute is a distance in model units: a number >= 0, e.g. 0.5."
+                                           : "--target-error is a fraction of the bounding-box diagonal: a number >= 0, e.g. 0.01.")
+        }
+        if absolute && targetError == nil { throw ValidationError("--absolute applies to --target-error: give it one, e.g. --target-error 0.5 --absolute.") }
         _ = try simplification.parsedAttributes()
     }
 
     func run() throws {
         let loaded = try Output.readScene(input)
-        let target: SimplifyTarget = ratio.map { .ratio($0) } ?? targetTriangles.map { .triangles($0) } ?? .error(targetError ?? 0)
+        let target: SimplifyTarget = ratio.map { .ratio($0) } ?? targetTriangles.map { .triangles($0) } ?? (absolute ? .absoluteError(targetError ?? 0) : .error(targetError ?? 0))
         var options = SimplifyOptions(target: target)
         simplification.apply(to: &options)
         options.measureUVDrift = true
@@ -86,7 +94,7 @@ struct SimplifyCommand: ParsableCommand {
         switch target {
         case .ratio(let r): return Int((Float(before) * r).rounded(.down))
         case .triangles(let n): return min(n, before)
-        case .error: return nil
+        case .error, .absoluteError: return nil
         }
     }
 
