@@ -1273,7 +1273,7 @@ static void gather_across(ctx *c, cell *cl, size_t k, void *arg) {
 
 /* The logs together remove more than the goal: keep, by error key, then cell, then log order, the collapses up
  * to the goal. Each cell's log is in key order, so what it keeps is a prefix. */
-static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal) {
+static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal, size_t cap) {
     uint32_t *h = c->histogram;
     memset(h, 0, 65536 * sizeof(uint32_t));
     for (size_t k = 0; k < n; ++k) {
@@ -1290,6 +1290,8 @@ static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal) {
         size_t i = 0;
         while (i < cl->logged && error_key(log[i].error) < key) ++i;
         while (i < cl->logged && error_key(log[i].error) == key && left > 0) {
+            /* the goal may be overshot by a triangle, never past the cap */
+            if (log[i].tris > left && goal - left + log[i].tris > cap) { left = 0; break; }
             left = left > log[i].tris ? left - log[i].tris : 0;
             ++i;
         }
@@ -1314,12 +1316,12 @@ static void settle_cell(ctx *c, cell *cl, size_t k, void *arg) {
 }
 
 /* Walks a partition's cells in parallel, cuts their logs to the goal, settles them. Returns the triangles kept. */
-static size_t run_partition(ctx *c, cell *cells, size_t n, cell_fn walk, float limit, size_t goal, float *max_error,
+static size_t run_partition(ctx *c, cell *cells, size_t n, cell_fn walk, float limit, size_t goal, size_t cap, float *max_error,
                             double *max_position_error, size_t *collapses) {
     for_each_cell(c, cells, n, walk, &limit);
     size_t logged = 0;
     for (size_t k = 0; k < n; ++k) logged += cells[k].tris;
-    if (logged > goal) cut_logs(c, cells, n, goal);
+    if (logged > goal) cut_logs(c, cells, n, goal, cap);
     for_each_cell(c, cells, n, settle_cell, NULL);
     size_t done = 0;
     for (size_t k = 0; k < n; ++k) {
@@ -1343,9 +1345,10 @@ static uint32_t across_cell(const ctx *c, const candidate *cd, size_t nb) {
  * their borders: grouped by the second partition's cells (each around one border's middle), again in parallel.
  * Then the few left, serially, in error order. Returns the triangles removed (estimated from the vertex classes,
  * as the remap counts them). */
-static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, double *max_position_error, size_t *collapses) {
+static size_t collapse_pass(ctx *c, size_t goal, size_t cap, float limit, float *max_error, double *max_position_error,
+                            size_t *collapses) {
     size_t n = c->cell_count;
-    size_t done = run_partition(c, c->cells, n, walk_cell, limit, goal, max_error, max_position_error, collapses);
+    size_t done = run_partition(c, c->cells, n, walk_cell, limit, goal, cap, max_error, max_position_error, collapses);
     /* one cell holds every vertex and every neighbourhood: nothing straddles */
     if (done >= goal || n == 1) return done;
 
@@ -1385,7 +1388,7 @@ static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, 
             for (size_t i = 0; i < c->cells[k].selected; ++i) c->sort_tmp[row[across_cell(c, &c->cand[in[i]], nb)]++] = in[i];
         }
     }
-    done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, max_error, max_position_error, collapses);
+    done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, cap - done, max_error, max_position_error, collapses);
     if (done >= goal) return done;
 
     /* the rest, serially */
@@ -1395,6 +1398,7 @@ static size_t collapse_pass(ctx *c, size_t goal, float limit, float *max_error, 
     for (size_t x = 0; x < rest_count && done < goal; ++x) {
         collapse_record r;
         if (!try_collapse(c, &c->cand[rest[x]], &r)) continue;
+        if (done + r.tris > cap) { undo_collapse(c, &r); continue; }
         commit_collapse(c, &r, max_position_error, max_error);
         done += r.tris;
         (*collapses)++;
@@ -1833,6 +1837,8 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         size_t done = 0;
         if (n) {
             size_t goal = (count - target) / 3;
+            /* a pass may overshoot the goal by a triangle, but a target of one or more never empties the mesh */
+            size_t keep = target >= 3 ? 1 : 0, cap = count / 3 > keep ? count / 3 - keep : 0;
             float pass_limit = limit_sq;
             /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
              * the mesh, let this pass finish it: one more pass would rank every edge again for a handful of collapses */
@@ -1852,9 +1858,9 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
                 for (size_t v = 0; v < V; ++v) c.collapse_remap[v] = (uint32_t)v;
                 memset(c.pass_locked, 0, V);
                 memset(c.dirty, 0, V);
-                done = collapse_pass(&c, goal ? goal : 1, pass_limit, &max_error, &max_position_error, &collapses);
+                done = collapse_pass(&c, goal ? goal : 1, cap, pass_limit, &max_error, &max_position_error, &collapses);
                 if (!done && pass_limit < limit_sq) /* the cheap ones were all guarded: widen to the caller's limit */
-                    done = collapse_pass(&c, goal ? goal : 1, limit_sq, &max_error, &max_position_error, &collapses);
+                    done = collapse_pass(&c, goal ? goal : 1, cap, limit_sq, &max_error, &max_position_error, &collapses);
             }
         }
         passes++;

@@ -421,6 +421,22 @@ import PolyforgeTopology
         #expect(withUnused.result.error <= plain.result.error * 1.5 + 1e-6)
     }
 
+    /// A target of one triangle on a closed mesh: the last collapse removes two, and the pass may overshoot its goal
+    /// by one; the core must stop short of an empty mesh (the Avocado at 0.01% came out with no triangle).
+    @Test func aClosedMeshAskedForOneTriangleKeepsOne() throws {
+        let cube = Self.subdividedCube(3)
+        for target in [3, 6] {
+            var out = [UInt32](repeating: 0, count: cube.indices.count)
+            var result = pf_simplify_result()
+            let n = pf_simplify(&out, cube.indices, cube.indices.count, cube.positions, cube.vertexCount, 3, nil, 0, nil, 0,
+                                target, .greatestFiniteMagnitude, UInt32(PF_SIMPLIFY_PERMISSIVE), nil, nil, nil, &result)
+            #expect(n >= 3, "target \(target / 3) triangle(s): \(n / 3)")
+        }
+        let loaded = try SceneIO.read("/work/shared/assets/gltf/Avocado-glTF/Avocado.gltf")
+        let (_, report) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.0001))).simplify(loaded.scene)
+        #expect(report.trianglesAfter >= 1)
+    }
+
     /// Every collapse takes at least one vertex away, so the collapses a result counts can never outnumber the
     /// vertices that went. A second-partition cell that selected nothing in a pass used to settle its log of an
     /// earlier pass again (by then rewritten by first-partition cells): phantom collapses, quadrics summed twice.
