@@ -154,9 +154,14 @@ struct SimplificationRun {
         parents = Array(repeating: [], count: levelCount)
         reports = Array(repeating: SimplifyReport(primitives: [], sceneDiagonal: diagonal), count: levelCount)
 
-        var firstInstance: [Int: Matrix4] = [:]
-        for instance in scene.meshInstances() where firstInstance[instance.mesh] == nil {
-            firstInstance[instance.mesh] = instance.worldMatrix
+        // A mesh drawn by several nodes is simplified in the space of its largest instance (the first of equals): its
+        // error there is the worst any instance shows, so the error reported holds for every one.
+        var largestInstance: [Int: (world: Matrix4, scale: Float)] = [:]
+        for instance in scene.meshInstances() {
+            let m = instance.worldMatrix
+            let scale = (0..<3).map { j in (0..<3).reduce(Float(0)) { $0 + m[$1, j] * m[$1, j] }.squareRoot() }.max() ?? 1
+            if let known = largestInstance[instance.mesh], !(scale > known.scale) { continue }
+            largestInstance[instance.mesh] = (m, scale)
         }
         var errorLimit = Float.greatestFiniteMagnitude
         var levelRatios: [Float]
@@ -172,7 +177,7 @@ struct SimplificationRun {
         var items: [(mesh: Int, primitive: Int, world: Matrix4)] = []
         for (m, mesh) in scene.meshes.enumerated() {
             for (p, primitive) in mesh.primitives.enumerated() where primitive.mode == .triangles && primitive.vertexCount > 0 {
-                items.append((m, p, firstInstance[m] ?? .identity))
+                items.append((m, p, largestInstance[m]?.world ?? .identity))
             }
         }
         // Several primitives and a count target: share the budget by error, not by equal ratios.

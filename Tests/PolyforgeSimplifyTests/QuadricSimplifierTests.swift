@@ -421,6 +421,24 @@ import PolyforgeTopology
         #expect(withUnused.result.error <= plain.result.error * 1.5 + 1e-6)
     }
 
+    /// A mesh drawn at scale 1 and at scale 10 is simplified in its largest instance's space, so the error reported
+    /// is the one the large copy shows (it used to be the first instance's, ten times too small for the other).
+    @Test func aMeshDrawnTwiceIsMeasuredAtItsLargestInstance() {
+        let primitive = Self.grid(12) { x, y in 0.1 * sinf(5 * x) * cosf(4 * y) }
+        var large = Node(mesh: 0)
+        large.scale = [10, 10, 10]
+        var both = Self.scene(primitive)
+        both.nodes = [Node(mesh: 0), large]
+        both.rootNodes = [0, 1]
+        var alone = Self.scene(primitive)
+        alone.nodes = [large]
+        alone.rootNodes = [0]
+        let options = SimplifyOptions(target: .ratio(0.25))
+        let (_, r2) = QuadricSimplifier(options: options).simplify(both)
+        let (_, r1) = QuadricSimplifier(options: options).simplify(alone)
+        #expect(r2.absoluteError == r1.absoluteError && r1.absoluteError > 0, "\(r2.absoluteError) vs \(r1.absoluteError)")
+    }
+
     /// A target of one triangle on a closed mesh: the last collapse removes two, and the pass may overshoot its goal
     /// by one; the core must stop short of an empty mesh (the Avocado at 0.01% came out with no triangle).
     @Test func aClosedMeshAskedForOneTriangleKeepsOne() throws {
