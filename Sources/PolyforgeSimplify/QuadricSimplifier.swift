@@ -225,15 +225,18 @@ struct SimplificationRun {
                              options: SimplifyOptions) -> [[Int]] {
         var steps: [Float] = [1]
         while steps.count < 40 { steps.append(steps.last! * 0.85) }
-        var curves: [[(triangles: Int, error: Float)]] = []
+        // per primitive: at each requested count, the count reached (less than asked where the guards stall it)
+        // and the error there
+        var curves: [[(triangles: Int, requested: Int, error: Float)]] = []
         var total = 0
         for item in items {
             let primitive = scene.meshes[item.mesh].primitives[item.primitive]
             let n = primitive.triangleCount
             total += n
             let requested = steps.map { Int((Float(n) * $0).rounded(.down)) }
-            var curve = PrimitiveSimplification.errorCurve(primitive, world: item.world, triangleCounts: requested, options: options)
-            curve[0] = (n, 0)
+            let reached = PrimitiveSimplification.errorCurve(primitive, world: item.world, triangleCounts: requested, options: options)
+            var curve = zip(reached, requested).map { (triangles: $0.triangles, requested: $1, error: $0.error) }
+            curve[0] = (n, n, 0)
             // Keep it monotone: fewer triangles never cost less error.
             for k in 1..<curve.count {
                 curve[k].triangles = min(curve[k].triangles, curve[k - 1].triangles)
@@ -241,13 +244,15 @@ struct SimplificationRun {
             }
             curves.append(curve)
         }
-        func count(_ curve: [(triangles: Int, error: Float)], at e: Float) -> Float {
+        /// The triangles a primitive ends with at error e, and the count to ask of it for that: the same, unless the
+        /// guards stall it above what it is asked (then it is asked for less, and its report says where it stopped).
+        func count(_ curve: [(triangles: Int, requested: Int, error: Float)], at e: Float) -> (reached: Float, ask: Float) {
             for k in 1..<curve.count where curve[k].error > e {
                 let a = curve[k - 1], b = curve[k]
                 let t = b.error > a.error ? (e - a.error) / (b.error - a.error) : 0
-                return Float(a.triangles) - t * Float(a.triangles - b.triangles)
+                return (Float(a.triangles) - t * Float(a.triangles - b.triangles), Float(a.requested) - t * Float(a.requested - b.requested))
             }
-            return Float(curve.last!.triangles)
+            return (Float(curve.last!.triangles), Float(curve.last!.requested))
         }
         let maxError = curves.map { $0.last!.error }.max() ?? 0
         return items.indices.map { i in
@@ -257,10 +262,11 @@ struct SimplificationRun {
                 var lo: Float = 0, hi = maxError
                 for _ in 0..<60 {
                     let mid = (lo + hi) / 2
-                    let sum = curves.reduce(Float(0)) { $0 + count($1, at: mid) }
+                    let sum = curves.reduce(Float(0)) { $0 + count($1, at: mid).reached }
                     if sum > budget { lo = mid } else { hi = mid }
                 }
-                return Int(count(curves[i], at: hi).rounded(.down))
+                let point = count(curves[i], at: hi)
+                return Int((point.reached > point.ask ? point.ask : point.reached).rounded(.down))
             }
         }
     }

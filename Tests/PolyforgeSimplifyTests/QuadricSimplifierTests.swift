@@ -194,14 +194,11 @@ import PolyforgeTopology
         #expect(!seamLeft.isEmpty && seamLeft == seamRight)
     }
 
-    /// Flat-shaded export: every quad of the cube has its own vertices with its face's normal. Inside a face the
-    /// copies are exact duplicates and weld; across the cube's edges they are normal seams, and its corners complex
-    /// vertices. Strict mode simplifies the faces, stops at the edges and says why; permissive mode welds the seams
-    /// and gets there.
-    @Test func permissiveModeReachesTheTargetWhereSeamsStall() {
+    /// The subdivided cube as a flat-shaded export stores it: each quad its own four vertices, with its face's normal.
+    static func flatShadedCube() -> Primitive {
         let welded = Self.subdividedCube(4)
         var positions: [Float] = [], normals: [Float] = [], indices: [UInt32] = []
-        for t in stride(from: 0, to: welded.indices.count, by: 6) { // each quad of each face gets its own 4 vertices
+        for t in stride(from: 0, to: welded.indices.count, by: 6) {
             let quad = Array(welded.indices[t..<(t + 6)])
             let corners = [quad[0], quad[1], quad[2], quad[5]]
             let base = UInt32(positions.count / 3)
@@ -213,8 +210,27 @@ import PolyforgeTopology
             }
             indices += [base, base + 1, base + 2, base, base + 2, base + 3]
         }
-        let primitive = Primitive(streams: [VertexStream(.position, components: 3, data: positions),
-                                            VertexStream(.normal, components: 3, data: normals)], indices: indices, material: 0)
+        return Primitive(streams: [VertexStream(.position, components: 3, data: positions),
+                                   VertexStream(.normal, components: 3, data: normals)], indices: indices, material: 0)
+    }
+
+    /// A scene budget the guards make out of reach (a flat-shaded cube stalls at its hard edges) is reported as
+    /// not reached, with the stalled part saying why; it used to read "target reached" for every part.
+    @Test func anUnreachableSceneBudgetSaysWhy() {
+        var scene = Self.scene(Self.flatShadedCube())
+        scene.meshes[0].primitives.append(Self.grid(16) { x, y in 0.1 * sinf(5 * x) * cosf(4 * y) })
+        let (_, report) = QuadricSimplifier(options: SimplifyOptions(target: .ratio(0.05))).simplify(scene)
+        #expect(report.trianglesAfter > (192 + 512) / 20)
+        #expect(report.stop == .topology)
+        #expect(report.primitives[0].stop == .topology)
+    }
+
+    /// Flat-shaded export: every quad of the cube has its own vertices with its face's normal. Inside a face the
+    /// copies are exact duplicates and weld; across the cube's edges they are normal seams, and its corners complex
+    /// vertices. Strict mode simplifies the faces, stops at the edges and says why; permissive mode welds the seams
+    /// and gets there.
+    @Test func permissiveModeReachesTheTargetWhereSeamsStall() {
+        let primitive = Self.flatShadedCube()
         let strict = QuadricSimplifier(options: SimplifyOptions(target: .triangles(12))).simplify(Self.scene(primitive))
         #expect(strict.report.stop == .topology)
         #expect(strict.report.trianglesAfter > 12 && strict.report.trianglesAfter < 192, "\(strict.report.trianglesAfter)")
