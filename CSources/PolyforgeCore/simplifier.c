@@ -80,10 +80,11 @@ typedef struct local_quadric {
     float a00, a11, a22, a10, a20, a21, b0, b1, b2, c, w;
 } local_quadric;
 
-typedef struct candidate {
-    uint32_t v0, v1;
-    float error;
-} candidate;
+/* A candidate, one per index slot of work (the edge from that corner to the next corner of its triangle), in four
+ * bytes: the float bits of its error (never negative), the sign bit set when it collapses the edge backwards (the
+ * next corner onto this one); CAND_NONE when the edge may not collapse. Its ends are read from work. */
+#define CAND_NONE 0xFFFFFFFFu
+#define CAND_BACKWARDS 0x80000000u
 
 /* One collapse a cell made, kept until the pass's cut decides whether it stays: what committing needs (the
  * quadric sums wait until then) and what undoing it needs (the survivor's position before). */
@@ -144,7 +145,7 @@ typedef struct ctx {
     cell *bcells;          /* the second partition, for the collapses across the first one's cells */
     size_t bcell_count;
     uint32_t *bcount;      /* counters: DEAL_CHUNKS rows of bcell_count + 1; build_adjacency's cell offsets */
-    candidate *cand;      /* per index slot of work: the edge from that corner to the next (v0 PF_NONE: none) */
+    uint32_t *cand;       /* per index slot of work: its candidate (CAND_*) */
     uint32_t *order;      /* per cell: its selected candidates in ascending error, stable */
     uint32_t *sort_tmp;
     uint32_t *across;     /* build_adjacency's lists of triangles across cells (in sort_tmp: valid until the pass's
@@ -1017,13 +1018,38 @@ static void warm_cell(const ctx *c, const cell *cl, int for_collapse) {
     }
 }
 
+/* The top 16 bits of a candidate's (or record's) error: the key collapses are sorted and cut by. */
+static uint32_t error_key(uint32_t candidate) { return (candidate & ~CAND_BACKWARDS) >> 16; }
+
+static uint32_t float_key(float e) {
+    uint32_t u;
+    memcpy(&u, &e, 4);
+    return error_key(u);
+}
+
+static float cand_error(uint32_t candidate) {
+    uint32_t u = candidate & ~CAND_BACKWARDS;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* The ends of slot i's candidate: *v0 collapses onto *v1. */
+static void cand_ends(const ctx *c, size_t i, uint32_t *v0, uint32_t *v1) {
+    size_t e = i % 3;
+    uint32_t a = c->work[i], b = c->work[i - e + (e == 2 ? 0 : e + 1)];
+    int backwards = (c->cand[i] & CAND_BACKWARDS) != 0;
+    *v0 = backwards ? b : a;
+    *v1 = backwards ? a : b;
+}
+
 /* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
  * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
  * and loops it was ranked on are the same); the others are picked and ranked again. Counts every candidate's
  * error in hist (top 16 bits) and keeps the smallest. */
 static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
     warm_cell(c, cl, 0);
-    candidate *cand = c->cand + cl->tbegin;
+    uint32_t *cand = c->cand + cl->tbegin;
     const uint32_t *w = c->work + cl->tbegin;
     size_t n = 0;
     for (size_t t = 0; t < cl->tcount; t += 3) {
@@ -1036,10 +1062,10 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
             }
         }
         for (int e = 0; e < 3; ++e) {
-            candidate *cd = &cand[t + e];
+            uint32_t *cd = &cand[t + e];
             uint32_t a = w[t + e], b = w[t + (e == 2 ? 0 : e + 1)];
-            if (c->rerank_all || c->dirty[a] || c->dirty[b] || cd->error < 0) {
-                cd->v0 = PF_NONE;
+            if (c->rerank_all || c->dirty[a] || c->dirty[b]) {
+                *cd = CAND_NONE;
                 unsigned char ka = c->kind[a], kb = c->kind[b];
                 if (has_opposite[ka][kb] && !c->relaxed_borders && c->remap[b] < c->remap[a]) continue;
                 int ab = direction_ok(c, a, b), ba = direction_ok(c, b, a);
@@ -1049,13 +1075,15 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
                 double p[3];
                 int moved;
                 float f = (float)place(c, &i0, &i1, ab && ba, p, &moved);
-                cd->v0 = i0; cd->v1 = i1; cd->error = f;
+                uint32_t u;
+                memcpy(&u, &f, 4);
+                if (f != f) u = 0x7FC00000u; /* a NaN stays positive: never under a limit */
+                *cd = (u & ~CAND_BACKWARDS) | (i0 == a ? 0 : CAND_BACKWARDS);
             }
-            if (cd->v0 == PF_NONE) continue;
-            uint32_t u;
-            memcpy(&u, &cd->error, 4);
-            hist[u >> 16]++;
-            if (cd->error < *min_error) *min_error = cd->error;
+            if (*cd == CAND_NONE) continue;
+            hist[error_key(*cd)]++;
+            float f = cand_error(*cd);
+            if (f < *min_error) *min_error = f;
             ++n;
         }
     }
@@ -1101,11 +1129,6 @@ static size_t pick_and_rank(ctx *c, float *min_error) {
     return total;
 }
 
-static uint32_t error_key(float e) {
-    uint32_t u;
-    memcpy(&u, &e, 4);
-    return u >> 16;
-}
 
 /* Sorts the candidate slots in[0, m) by the top 16 bits of their error, stably (two 8-bit counting passes), into
  * out; tmp is scratch. */
@@ -1115,16 +1138,17 @@ static void sort_by_error(const ctx *c, const uint32_t *in, size_t m, uint32_t *
         const uint32_t *src = shift == 0 ? in : tmp;
         uint32_t *dst = shift == 0 ? tmp : out;
         memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < m; ++i) count[(error_key(c->cand[src[i]].error) >> shift) & 255]++;
+        for (size_t i = 0; i < m; ++i) count[(error_key(c->cand[src[i]]) >> shift) & 255]++;
         uint32_t sum = 0;
         for (int b = 0; b < 256; ++b) { uint32_t x = count[b]; count[b] = sum; sum += x; }
-        for (size_t i = 0; i < m; ++i) dst[count[(error_key(c->cand[src[i]].error) >> shift) & 255]++] = src[i];
+        for (size_t i = 0; i < m; ++i) dst[count[(error_key(c->cand[src[i]]) >> shift) & 255]++] = src[i];
     }
 }
 
-/* Does the collapse of this candidate stay inside cell k (both ends, and everything around them, in it)? */
-static int inside_cell(const ctx *c, const candidate *cd, size_t k) {
-    return a_cell(c, cd->v0) == k && a_cell(c, cd->v1) == k && (c->deep[cd->v0] & c->deep[cd->v1] & 2);
+/* Does the collapse of the candidate with ends v0, v1 stay inside cell k (both ends, and everything around them, in
+ * it)? */
+static int inside_cell(const ctx *c, uint32_t v0, uint32_t v1, size_t k) {
+    return a_cell(c, v0) == k && a_cell(c, v1) == k && (c->deep[v0] & c->deep[v1] & 2);
 }
 
 static void lock_wedge(ctx *c, uint32_t v) {
@@ -1134,8 +1158,9 @@ static void lock_wedge(ctx *c, uint32_t v) {
 
 /* Tries one collapse: placement, flips, link condition, duplicate faces. When it passes, the pass state changes at
  * once (collapse targets, the survivor's position, locks) and *r says what committing or undoing it needs. */
-static int try_collapse(ctx *c, const candidate *cd, collapse_record *r) {
-    uint32_t i0 = cd->v0, i1 = cd->v1;
+static int try_collapse(ctx *c, size_t slot, collapse_record *r) {
+    uint32_t i0, i1;
+    cand_ends(c, slot, &i0, &i1);
     if (c->pass_locked[i0] || c->pass_locked[i1]) return 0;
     double p[3];
     int moved;
@@ -1160,7 +1185,7 @@ static int try_collapse(ctx *c, const candidate *cd, collapse_record *r) {
     }
     c->collapse_remap[i0] = i1;
     r->i0 = i0; r->i1 = i1;
-    r->error = cd->error;
+    r->error = cand_error(c->cand[slot]);
     for (int k = 0; k < 3; ++k) { r->before[k] = c->pos[3 * i1 + k]; r->p[k] = (float)p[k]; }
     r->moved = (unsigned char)moved;
     r->was_moved = c->moved[i1];
@@ -1226,7 +1251,7 @@ static void walk_list(ctx *c, cell *cl, const uint32_t *list) {
     collapse_record *log = c->log + cl->log_begin;
     size_t n = 0, tris = 0;
     for (size_t x = 0; x < cl->selected; ++x) {
-        if (try_collapse(c, &c->cand[list[x]], &log[n])) { tris += log[n].tris; ++n; }
+        if (try_collapse(c, list[x], &log[n])) { tris += log[n].tris; ++n; }
     }
     cl->logged = n;
     cl->kept = n;
@@ -1241,9 +1266,10 @@ static void walk_cell(ctx *c, cell *cl, size_t k, void *arg) {
     uint32_t *sel = c->order + cl->tbegin, *tmp = c->sort_tmp + cl->tbegin, *back = tmp + cl->tcount;
     size_t m = 0, a = 0;
     for (size_t i = cl->tbegin, e = cl->tbegin + cl->tcount; i < e; ++i) {
-        const candidate *cd = &c->cand[i];
-        if (cd->v0 == PF_NONE || !(cd->error <= limit)) continue;
-        if (inside_cell(c, cd, k)) sel[m++] = (uint32_t)i;
+        if (c->cand[i] == CAND_NONE || !(cand_error(c->cand[i]) <= limit)) continue;
+        uint32_t v0, v1;
+        cand_ends(c, i, &v0, &v1);
+        if (inside_cell(c, v0, v1, k)) sel[m++] = (uint32_t)i;
         else { *--back = (uint32_t)i; ++a; }
     }
     cl->straddling = a;
@@ -1272,8 +1298,9 @@ static void gather_across(ctx *c, cell *cl, size_t k, void *arg) {
     size_t m = 0;
     for (size_t j = 1; j <= cl->straddling; ++j) {
         uint32_t i = *(end - j);
-        const candidate *cd = &c->cand[i];
-        if (!c->pass_locked[cd->v0] && !c->pass_locked[cd->v1]) out[m++] = i;
+        uint32_t v0, v1;
+        cand_ends(c, i, &v0, &v1);
+        if (!c->pass_locked[v0] && !c->pass_locked[v1]) out[m++] = i;
     }
     cl->selected = m;
 }
@@ -1285,7 +1312,7 @@ static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal, size_t cap) {
     memset(h, 0, 65536 * sizeof(uint32_t));
     for (size_t k = 0; k < n; ++k) {
         const cell *cl = &cells[k];
-        for (size_t i = 0; i < cl->logged; ++i) h[error_key(c->log[cl->log_begin + i].error)] += c->log[cl->log_begin + i].tris;
+        for (size_t i = 0; i < cl->logged; ++i) h[float_key(c->log[cl->log_begin + i].error)] += c->log[cl->log_begin + i].tris;
     }
     size_t below = 0;
     uint32_t key = 0;
@@ -1295,8 +1322,8 @@ static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal, size_t cap) {
         cell *cl = &cells[k];
         const collapse_record *log = c->log + cl->log_begin;
         size_t i = 0;
-        while (i < cl->logged && error_key(log[i].error) < key) ++i;
-        while (i < cl->logged && error_key(log[i].error) == key && left > 0) {
+        while (i < cl->logged && float_key(log[i].error) < key) ++i;
+        while (i < cl->logged && float_key(log[i].error) == key && left > 0) {
             /* the goal may be overshot by a triangle, never past the cap */
             if (log[i].tris > left && goal - left + log[i].tris > cap) { left = 0; break; }
             left = left > log[i].tris ? left - log[i].tris : 0;
@@ -1343,9 +1370,11 @@ static size_t run_partition(ctx *c, cell *cells, size_t n, cell_fn walk, float l
 
 /* The second partition's cell a candidate across the first one's borders collapses in, or nb when it straddles the
  * second partition's borders too (the serial walk's). */
-static uint32_t across_cell(const ctx *c, const candidate *cd, size_t nb) {
-    uint32_t j = b_cell(c, cd->v0);
-    return (j == b_cell(c, cd->v1) && (c->deep[cd->v0] & c->deep[cd->v1] & 8)) ? j : (uint32_t)nb;
+static uint32_t across_cell(const ctx *c, size_t slot, size_t nb) {
+    uint32_t v0, v1;
+    cand_ends(c, slot, &v0, &v1);
+    uint32_t j = b_cell(c, v0);
+    return (j == b_cell(c, v1) && (c->deep[v0] & c->deep[v1] & 8)) ? j : (uint32_t)nb;
 }
 
 /* One pass's collapses under `limit`, up to `goal` triangles. First the cells, in parallel. Then what straddles
@@ -1370,7 +1399,7 @@ static size_t collapse_pass(ctx *c, size_t goal, size_t cap, float limit, float 
         uint32_t *row = count + (size_t)ch * (nb + 1);
         for (size_t k = n * (size_t)ch / DEAL_CHUNKS, ke = n * (size_t)(ch + 1) / DEAL_CHUNKS; k < ke; ++k) {
             const uint32_t *in = c->order + c->cells[k].tbegin;
-            for (size_t i = 0; i < c->cells[k].selected; ++i) row[across_cell(c, &c->cand[in[i]], nb)]++;
+            for (size_t i = 0; i < c->cells[k].selected; ++i) row[across_cell(c, in[i], nb)]++;
         }
     }
     size_t m = 0;
@@ -1392,7 +1421,7 @@ static size_t collapse_pass(ctx *c, size_t goal, size_t cap, float limit, float 
         uint32_t *row = count + (size_t)ch * (nb + 1);
         for (size_t k = n * (size_t)ch / DEAL_CHUNKS, ke = n * (size_t)(ch + 1) / DEAL_CHUNKS; k < ke; ++k) {
             const uint32_t *in = c->order + c->cells[k].tbegin;
-            for (size_t i = 0; i < c->cells[k].selected; ++i) c->sort_tmp[row[across_cell(c, &c->cand[in[i]], nb)]++] = in[i];
+            for (size_t i = 0; i < c->cells[k].selected; ++i) c->sort_tmp[row[across_cell(c, in[i], nb)]++] = in[i];
         }
     }
     done += run_partition(c, c->bcells, nb, walk_bcell, limit, goal - done, cap - done, max_error, max_position_error, collapses);
@@ -1404,7 +1433,7 @@ static size_t collapse_pass(ctx *c, size_t goal, size_t cap, float limit, float 
     sort_by_error(c, rest, rest_count, rest, c->order);
     for (size_t x = 0; x < rest_count && done < goal; ++x) {
         collapse_record r;
-        if (!try_collapse(c, &c->cand[rest[x]], &r)) continue;
+        if (!try_collapse(c, rest[x], &r)) continue;
         if (done + r.tris > cap) { undo_collapse(c, &r); continue; }
         commit_collapse(c, &r, max_position_error, max_error);
         done += r.tris;
@@ -1468,7 +1497,7 @@ static void merge_partition(ctx *c, cell *cells, size_t *count) {
             merged.vend = cj->vend;
             if (!merged.contiguous) continue;
             memmove(c->work + at, c->work + cj->tbegin, cj->tcount * sizeof(uint32_t));
-            memmove(c->cand + at, c->cand + cj->tbegin, cj->tcount * sizeof(candidate));
+            memmove(c->cand + at, c->cand + cj->tbegin, cj->tcount * sizeof(uint32_t));
             at += cj->tcount;
             merged.tcap = cj->tbegin + cj->tcap - merged.tbegin;
         }
@@ -1492,7 +1521,7 @@ static void merge_cells(ctx *c) {
 static void remap_cell(ctx *c, cell *cl, size_t k, void *arg) {
     (void)arg; (void)k;
     uint32_t *w = c->work + cl->tbegin;
-    candidate *cand = c->cand + cl->tbegin;
+    uint32_t *cand = c->cand + cl->tbegin;
     size_t out = 0;
     for (size_t t = 0; t < cl->tcount; t += 3) {
         uint32_t a = c->collapse_remap[w[t]], b = c->collapse_remap[w[t + 1]], d = c->collapse_remap[w[t + 2]];
@@ -1689,7 +1718,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     }
     size_t V = vertex_count, K = attribute_count;
     int threads = PF_MAX_THREADS() > 0 ? PF_MAX_THREADS() : 1;
-    size_t work_count = index_count > 2 * V ? index_count : 2 * V; /* the spatial sort's scratch (16 bytes a vertex) reuses cand */
+    size_t work_count = index_count > 4 * V ? index_count : 4 * V; /* the spatial sort's scratch (16 bytes a vertex) reuses cand */
     size_t cell_capacity = V / (CELL_VERTICES / 4) + 2;
     /* a collapse locks two positions of its cell, so a cell logs at most half its vertices in a pass; cell k of
      * either partition logs from vbegin / 2 + k, so no two cells' records overlap */
@@ -1697,7 +1726,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     size_t bytes = V * 3 * sizeof(float) + V * K * sizeof(float) + 3 * V * sizeof(uint32_t) + 6 * V +
                    2 * V * sizeof(uint32_t) + V * sizeof(local_quadric) + (K ? V * sizeof(quadric) + V * K * 4 * sizeof(float) : 0) +
                    (V + 1) * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 3 * V * sizeof(uint32_t) +
-                   work_count * sizeof(candidate) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
+                   work_count * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
                    index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (size_t)DEAL_CHUNKS * (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
                    (size_t)threads * 65536 * sizeof(uint32_t) + 64 * 32;
     char *arena = arena_alloc(bytes);
@@ -1733,7 +1762,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.adj = TAKE(uint32_t, 2 * index_count);
     c.collapse_remap = TAKE(uint32_t, V);
     c.merged = TAKE(uint32_t, V);
-    c.cand = TAKE(candidate, work_count);
+    c.cand = TAKE(uint32_t, work_count);
     c.order = TAKE(uint32_t, index_count > V ? index_count : V);
     c.sort_tmp = TAKE(uint32_t, index_count);
     c.across = c.sort_tmp;
