@@ -272,10 +272,8 @@ static void one_way(const float *samples, size_t n, const bvh *b, double snap, d
     }
 }
 
-/* Bounding-box diagonal of a mesh's vertices (0 when it has none). */
-static double box_diagonal(const float *positions, size_t vertex_count) {
-    float lo[3], hi[3];
-    pf_bounds(positions, vertex_count, 3, lo, hi);
+/* Diagonal of the box pf_bounds gave (0 for the empty box of no vertices). */
+static double box_diagonal(const float lo[3], const float hi[3]) {
     return lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
                                  (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
                           : 0;
@@ -289,9 +287,9 @@ int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const u
         pf_find_index_out_of_range(indices_b, index_count_b, (uint32_t)vertex_count_b) != index_count_b)
         return -1;
     memset(out, 0, sizeof(*out));
-    out->diagonal = box_diagonal(positions_a, vertex_count_a);
     float lo[3], hi[3], lob[3], hib[3];
     pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
+    out->diagonal = box_diagonal(lo, hi);
     pf_bounds(positions_b, vertex_count_b, 3, lob, hib);
     double magnitude = 0;
     for (int k = 0; k < 3; ++k) {
@@ -395,7 +393,9 @@ int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const
         return -1;
     memset(out, 0, sizeof(*out));
     const size_t K = attribute_count;
-    double tie = 1e-6 * box_diagonal(positions_a, vertex_count_a);
+    float lo[3], hi[3];
+    pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
+    double tie = 1e-6 * box_diagonal(lo, hi);
     bvh ba;
     memset(&ba, 0, sizeof(ba));
     /* samples of B: its referenced vertices, then area-stratified points; each with B's attributes there */

@@ -462,6 +462,9 @@ static void mark_deep(ctx *c) {
     }
 }
 
+/* No triangle uses v (it has no corners). */
+static int unused_vertex(const ctx *c, uint32_t v) { return c->adj_offset[v] == c->adj_offset[v + 1]; }
+
 /* Takes the vertices no triangle uses out of the position rings: a ring of three where one is unused would make
  * the other two a complex vertex (no collapse ever), as an unused duplicate in a glTF or the copies a weld of exact
  * duplicates leaves behind do. Used members keep their order; the first of them represents the ring. Serial, and
@@ -470,19 +473,19 @@ static void detach_unused_vertices(ctx *c) {
     long long n = (long long)c->vcount;
     size_t unused = 0;
     #pragma omp parallel for schedule(static) reduction(+ : unused) if (n > PF_PARALLEL_MIN)
-    for (long long v = 0; v < n; ++v) unused += c->adj_offset[v] == c->adj_offset[v + 1];
+    for (long long v = 0; v < n; ++v) unused += unused_vertex(c, (uint32_t)v);
     if (!unused) return;
     for (uint32_t v = 0; v < (uint32_t)n; ++v) {
         if (c->remap[v] != v || c->wedge[v] == v) continue;
         int any = 0;
         uint32_t w = v;
-        do { any |= c->adj_offset[w] == c->adj_offset[w + 1]; w = c->wedge[w]; } while (w != v);
+        do { any |= unused_vertex(c, w); w = c->wedge[w]; } while (w != v);
         if (!any) continue;
         uint32_t first = PF_NONE, prev = PF_NONE;
         w = v;
         do {
             uint32_t next = c->wedge[w];
-            if (c->adj_offset[w] == c->adj_offset[w + 1]) {
+            if (unused_vertex(c, w)) {
                 c->remap[w] = w;
                 c->wedge[w] = w;
             } else {
@@ -520,7 +523,7 @@ static void classify(ctx *c, int lock_border, int relax) {
         uint32_t v = (uint32_t)vv;
         unsigned char k;
         uint32_t w = c->wedge[v];
-        if (c->adj_offset[v] == c->adj_offset[v + 1]) k = K_LOCKED; /* unused */
+        if (unused_vertex(c, v)) k = K_LOCKED;
         else if (w == v) {
             if (oi[v] == PF_NONE && oo[v] == PF_NONE) k = K_MANIFOLD;
             else if (oi[v] != PF_MANY && oo[v] != PF_MANY && oi[v] != PF_NONE && oo[v] != PF_NONE) k = K_BORDER;
@@ -1128,7 +1131,6 @@ static size_t pick_and_rank(ctx *c, float *min_error) {
     *min_error = smallest;
     return total;
 }
-
 
 /* Sorts the candidate slots in[0, m) by the top 16 bits of their error, stably (two 8-bit counting passes), into
  * out; tmp is scratch. */

@@ -178,8 +178,8 @@ enum PrimitiveSimplification {
     }
 
     /// Triangles reached and geometric error (world units) at each requested count, without building meshes.
-    static func errorCurve(_ input: Primitive, world: Matrix4, triangleCounts: [Int], options: SimplifyOptions) -> [(triangles: Int, error: Float)] {
-        let primitive = welded(input)
+    /// `primitive` as `welded(_:)` gives it, as for `run`.
+    static func errorCurve(_ primitive: Primitive, world: Matrix4, triangleCounts: [Int], options: SimplifyOptions) -> [(triangles: Int, error: Float)] {
         let prepared = Prepared(primitive, world: world, options: options)
         var none: [UInt32]? = nil
         var noPositions: [Float] = [], noAttributes: [Float] = []
@@ -197,10 +197,10 @@ enum PrimitiveSimplification {
         return run(primitive, world: world, triangleCounts: counts, absoluteErrorLimit: absoluteErrorLimit, options: options)
     }
 
-    /// Simplifies to each of `triangleCounts` (non-increasing) in one collapse.
-    static func run(_ input: Primitive, world: Matrix4, triangleCounts: [Int], absoluteErrorLimit: Float,
+    /// Simplifies to each of `triangleCounts` (non-increasing) in one collapse. `primitive` as `welded(_:)` gives
+    /// it (the caller welds once for the error curve and the run).
+    static func run(_ primitive: Primitive, world: Matrix4, triangleCounts: [Int], absoluteErrorLimit: Float,
                     options: SimplifyOptions) -> [Level] {
-        let primitive = welded(input)
         let prepared = Prepared(primitive, world: world, options: options)
         let vertexCount = prepared.vertexCount, indexCount = prepared.indexCount, attributeCount = prepared.attributeCount
         // A part keeps at least one triangle: no ratio or shared budget deletes it outright.

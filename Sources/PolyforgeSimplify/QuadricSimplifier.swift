@@ -187,14 +187,16 @@ struct SimplificationRun {
         case .error, .absoluteError: countTarget = ratios != nil
         default: countTarget = true
         }
+        // exact duplicate corners merged once, for the error curves and the collapse alike
+        let welded = items.map { PrimitiveSimplification.welded(scene.meshes[$0.mesh].primitives[$0.primitive]) }
         if items.count > 1, countTarget, levelRatios.contains(where: { $0 < 1 }) {
-            counts = Self.shareByError(scene: scene, items: items, levelRatios: levelRatios, options: options)
+            counts = Self.shareByError(primitives: welded, worlds: items.map(\.world), levelRatios: levelRatios, options: options)
         }
         for (n, item) in items.enumerated() {
             let primitive = scene.meshes[item.mesh].primitives[item.primitive]
             let results = counts.map {
-                PrimitiveSimplification.run(primitive, world: item.world, triangleCounts: $0[n], absoluteErrorLimit: errorLimit, options: options)
-            } ?? PrimitiveSimplification.run(primitive, world: item.world, ratios: levelRatios, absoluteErrorLimit: errorLimit, options: options)
+                PrimitiveSimplification.run(welded[n], world: item.world, triangleCounts: $0[n], absoluteErrorLimit: errorLimit, options: options)
+            } ?? PrimitiveSimplification.run(welded[n], world: item.world, ratios: levelRatios, absoluteErrorLimit: errorLimit, options: options)
             for level in results.indices.dropFirst() where !results[level].mergedInto.isEmpty {
                 let previous = results[level - 1], current = results[level]
                 var parentOf = [UInt32](repeating: UInt32.max, count: previous.primitive.vertexCount)
@@ -221,20 +223,18 @@ struct SimplificationRun {
     /// Per primitive and level, the triangle count that spends each level's scene budget where it costs the least
     /// error: one common error threshold, found by bisection over each primitive's error-versus-count curve (a
     /// results-only pf_simplify_lod through 40 counts, 15% apart), interpolated between curve points.
-    static func shareByError(scene: Scene, items: [(mesh: Int, primitive: Int, world: Matrix4)], levelRatios: [Float],
-                             options: SimplifyOptions) -> [[Int]] {
+    static func shareByError(primitives: [Primitive], worlds: [Matrix4], levelRatios: [Float], options: SimplifyOptions) -> [[Int]] {
         var steps: [Float] = [1]
         while steps.count < 40 { steps.append(steps.last! * 0.85) }
         // per primitive: at each requested count, the count reached (less than asked where the guards stall it)
         // and the error there
         var curves: [[(triangles: Int, requested: Int, error: Float)]] = []
         var total = 0
-        for item in items {
-            let primitive = scene.meshes[item.mesh].primitives[item.primitive]
+        for (primitive, world) in zip(primitives, worlds) {
             let n = primitive.triangleCount
             total += n
             let requested = steps.map { Int((Float(n) * $0).rounded(.down)) }
-            let reached = PrimitiveSimplification.errorCurve(primitive, world: item.world, triangleCounts: requested, options: options)
+            let reached = PrimitiveSimplification.errorCurve(primitive, world: world, triangleCounts: requested, options: options)
             var curve = zip(reached, requested).map { (triangles: $0.triangles, requested: $1, error: $0.error) }
             curve[0] = (n, n, 0)
             // Keep it monotone: fewer triangles never cost less error.
@@ -255,10 +255,10 @@ struct SimplificationRun {
             return (Float(curve.last!.triangles), Float(curve.last!.requested))
         }
         let maxError = curves.map { $0.last!.error }.max() ?? 0
-        return items.indices.map { i in
+        return primitives.indices.map { i in
             levelRatios.map { ratio -> Int in
                 let budget = Float(total) * ratio
-                if ratio >= 1 { return scene.meshes[items[i].mesh].primitives[items[i].primitive].triangleCount }
+                if ratio >= 1 { return primitives[i].triangleCount }
                 var lo: Float = 0, hi = maxError
                 for _ in 0..<60 {
                     let mid = (lo + hi) / 2
