@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PolyforgeSimplify", targets: ["PolyforgeSimplify"]),
         .library(name: "PolyforgeGenerate", targets: ["PolyforgeGenerate"]),
         .library(name: "PolyforgeEmulator", targets: ["PolyforgeEmulator"]),
+        .library(name: "PolyforgeBench", targets: ["PolyforgeBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,8 +57,10 @@ let package = Package(
         .target(name: "PolyforgeGenerate", dependencies: ["CCurl", "PolyforgeMesh", "PolyforgeFormats"]),
         // Loopback emulator of the providers' HTTP APIs with a virtual clock and fault injection (POSIX sockets).
         .target(name: "PolyforgeEmulator", dependencies: ["PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender"]),
+        // pf_simplify against the system's meshoptimizer, in one process: `polyforge bench simplify` and Benchmarks' simplify-bench.
+        .target(name: "PolyforgeBench", dependencies: ["PolyforgeCore", "CMeshopt", "PolyforgeFixtures", "PolyforgeFormats", "PolyforgeMesh"]),
         .executableTarget(name: "polyforge", dependencies: [
-            "PolyforgeSimplify", "PolyforgeGenerate", "PolyforgeEmulator",
+            "PolyforgeSimplify", "PolyforgeBench", "PolyforgeGenerate", "PolyforgeEmulator",
             "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender", "PolyforgeQC", "PolyforgeRepair",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: [

@@ -28,11 +28,9 @@ let package = Package(
             .product(name: "PolyforgeRepair", package: "Polyforge"),
         ]),
         // pf_simplify against meshoptimizer's meshopt_simplify (system 0.18) on a 1M-triangle scan: time, triangles, Hausdorff.
-        .systemLibrary(name: "CMeshoptReference", path: "Sources/CMeshoptReference", providers: [.apt(["libmeshoptimizer-dev"])]),
         .executableTarget(name: "simplify-bench", dependencies: [
-            "CMeshoptReference",
+            .product(name: "PolyforgeBench", package: "Polyforge"),
             .product(name: "PolyforgeCore", package: "Polyforge"),
-            .product(name: "PolyforgeFixtures", package: "Polyforge"),
             .product(name: "PolyforgeFormats", package: "Polyforge"),
             .product(name: "PolyforgeMesh", package: "Polyforge"),
         ]),

@@ -61,6 +61,13 @@ void pf_keep_freed_memory(void) {
 #endif
 }
 
+void pf_release_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#endif
+}
+
 void pf_copy(void *destination, const void *source, size_t bytes) {
     /* In a fresh process the destination is new memory: the copy is bound by the kernel zeroing and mapping pages
      * on first touch, which threads can share. Below 4 MB one thread is faster than waking a team. */

@@ -18,7 +18,7 @@ struct Polyforge: ParsableCommand {
             """,
         version: PolyforgeVersion.string,
         subcommands: [InfoCommand.self, ConvertCommand.self, FixturesCommand.self, ThumbCommand.self, QCCommand.self, RepairCommand.self,
-                      SimplifyCommand.self, LODCommand.self, CompareCommand.self, GenerateCommand.self, EmulatorCommand.self])
+                      SimplifyCommand.self, LODCommand.self, CompareCommand.self, BenchCommand.self, GenerateCommand.self, EmulatorCommand.self])
 
     static func main() {
         // Idle OpenMP workers must not spin on a 2-core machine while Swift threads work. kmp_set_blocktime (in

@@ -127,3 +127,47 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/broken.lod.json"))
     }
 }
+
+/// `polyforge bench simplify`: both simplifiers measured on the same mesh, in JSON a machine can read.
+@Suite struct BenchCommandTests {
+    @Test func benchSimplifyMeasuresBothOnTheSameTarget() throws {
+        let r = try CLI.run(["bench", "simplify", CLI.sharedAssets + "/mesh/capsule.obj", "--triangles", "12000", "--ratios", "0.25",
+                             "--threads", "1,2", "--runs", "1", "--cold", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let meshes = try JSONParser.parse(r.stdout).arrayValue ?? []
+        #expect(meshes.map { $0["mesh"]?.stringValue } == ["capsule.obj", "scan 12k"])
+        for mesh in meshes {
+            let triangles = mesh["triangles"]?.intValue ?? 0
+            let cases = mesh["cases"]?.arrayValue ?? []
+            #expect(cases.map { $0["threads"]?.intValue } == [1, 2])
+            for c in cases {
+                // both aim at a quarter of the input; neither result is the input, and each is measured against it
+                for key in ["meshoptTriangles", "pfTriangles"] {
+                    let n = c[key]?.intValue ?? 0
+                    #expect(n > triangles / 8 && n <= triangles / 4 + 1, "\(key) \(n) of \(triangles)")
+                }
+                for key in ["meshoptMax", "pfMax", "meshoptMean", "pfMean"] {
+                    let d = c[key]?.doubleValue ?? -1
+                    #expect(d > 0 && d < 0.05, "\(key) \(d)")
+                }
+                #expect((c["pfMs"]?.doubleValue ?? 0) > 0 && (c["timeRatio"]?.doubleValue ?? 0) > 0)
+            }
+            // --cold measures peak memory; the chain is timed from 10,000 triangles up
+            #expect((mesh["peakBytesPerTriangle"]?.doubleValue ?? 0) > 0)
+            #expect((mesh["chainRatio"]?.doubleValue ?? 0) > 0)
+        }
+    }
+
+    @Test func benchSimplifyReportsUnreadableInputsAndBadLists() throws {
+        let dir = CLI.temporaryDirectory()
+        let broken = dir + "/broken.obj"
+        try "v 0 0 0\nf 1 2 3\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["bench", "simplify", broken, "--triangles", "2000", "--ratios", "0.5", "--threads", "1", "--runs", "1", "--json"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("broken.obj"), "\(r.stderr)")
+        // the good mesh is still measured
+        #expect((try JSONParser.parse(r.stdout).arrayValue ?? []).count == 1)
+        #expect(try CLI.run(["bench", "simplify", "--ratios", "0.5,2"]).status == 64)
+        #expect(try CLI.run(["bench", "simplify", "--threads", "0"]).status == 64)
+    }
+}

@@ -38,6 +38,9 @@ void pf_set_thread_count(int n);
  * and, with several threads, a TLB shootdown per munmap. Process-wide: for tools and benchmarks to call once at
  * start-up, not for libraries. No effect outside glibc. */
 void pf_keep_freed_memory(void);
+/* The opposite, glibc's defaults again: large blocks are mapped per allocation and given back when freed, so every
+ * call gets fresh pages, as in a one-off process (benchmarks measure both, and peak memory only this way). */
+void pf_release_freed_memory(void);
 
 /* memcpy, split over threads when `bytes` is 4 MB or more (deterministic: plain bytes). Readers copying large
  * buffers out of a mapped file into new arrays are bound by first-touch page faults, which threads share. */

@@ -1,0 +1,140 @@
+import ArgumentParser
+import PolyforgeBench
+import PolyforgeCore
+import PolyforgeFormats
+import PolyforgeMesh
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark Polyforge against the reference implementation, in one process, on your meshes or generated ones.",
+        discussion: """
+            The parse, render, repair and QC benchmarks live in the source tree's Benchmarks package.
+            """,
+        subcommands: [BenchSimplifyCommand.self])
+}
+
+struct BenchSimplifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simplify",
+        abstract: "Time and measure simplification against meshoptimizer's meshopt_simplify on the same meshes.",
+        discussion: """
+            For every mesh, ratio and thread count it prints one row: the median time of meshoptimizer (the system's \
+            libmeshoptimizer, meshopt_simplify with default options, one thread) and of Polyforge, the time ratio \
+            (the median of each round's Polyforge / meshoptimizer, so that a drift in the machine's speed hits both), \
+            the triangles each reached, and each result's Hausdorff distance to the input, max and mean, relative to \
+            the bounding-box diagonal ("max x" and "mean x": Polyforge's over meshoptimizer's). Both simplify positions \
+            only with no error limit, so both aim at the same count. Each model file counts as one mesh: every drawn \
+            triangle in world space.
+
+            Per mesh it also times a 4-level LOD chain (1, 0.5, 0.25, 0.125 in one collapse) against its deepest level \
+            alone, on meshes of 10,000 triangles or more; and with --cold, the peak memory one call adds, per input \
+            triangle.
+
+            Without inputs it measures the generated 1M- and 4M-triangle scan-like surfaces (about ten minutes on two \
+            cores).
+
+            Exit codes: 0 success; 1 an input could not be read (the others are still measured); 64 bad usage.
+            """)
+
+    @Argument(help: "Model files or folders (searched recursively). Default: generated 1M- and 4M-triangle scans.")
+    var inputs: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Also measure a generated scan-like surface of this many triangles (repeatable).", valueName: "n"))
+    var triangles: [Int] = []
+
+    @Option(name: .long, help: ArgumentHelp("Target fractions of the triangles, comma-separated.", valueName: "list"))
+    var ratios: String = "0.5,0.1,0.02"
+
+    @Option(name: .long, help: ArgumentHelp("Polyforge's thread counts, comma-separated.", valueName: "list"))
+    var threads: String = "1,2"
+
+    @Option(name: .long, help: ArgumentHelp("Interleaved rounds per case; times are their medians.", valueName: "n"))
+    var runs: Int = 5
+
+    @Flag(name: .long, help: "Every call maps fresh memory, as a one-off process does, and peak memory is measured (default: freed memory is reused, as in the rest of the CLI).")
+    var cold = false
+
+    @Flag(name: .long, help: "Print the results as JSON (one object per mesh) instead of a table.")
+    var json = false
+
+    static func parseList<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
+        let values = try text.split(separator: ",").map { part -> T in
+            guard let v = parse(part.trimming(" ")) else { throw ValidationError("--\(name): '\(part)' is not valid.") }
+            return v
+        }
+        guard !values.isEmpty else { throw ValidationError("--\(name) needs at least one value.") }
+        return values
+    }
+
+    func parsedRatios() throws -> [Float] {
+        try Self.parseList(ratios, "ratios") { Float($0).flatMap { $0 > 0 && $0 < 1 ? $0 : nil } }
+    }
+
+    func parsedThreads() throws -> [Int] {
+        try Self.parseList(threads, "threads") { Int($0).flatMap { $0 >= 1 && $0 <= 1024 ? $0 : nil } }
+    }
+
+    func validate() throws {
+        _ = try parsedRatios()
+        _ = try parsedThreads()
+        if runs < 1 { throw ValidationError("--runs must be at least 1.") }
+        if let t = triangles.first(where: { $0 < 100 || $0 > 100_000_000 }) {
+            throw ValidationError("--triangles takes 100 to 100,000,000 (\(t) is not).")
+        }
+    }
+
+    func run() throws {
+        var benchmark = SimplifyBenchmark()
+        benchmark.ratios = try parsedRatios()
+        benchmark.threadCounts = try parsedThreads()
+        benchmark.runs = runs
+        benchmark.measureMemory = cold
+        if cold { pf_release_freed_memory() }
+
+        // Meshes are read (or generated) one at a time, so a folder of large models never sits in memory at once.
+        var sources: [(name: String, load: () throws -> BenchMesh)] = []
+        let files = FileSystem.modelFiles(in: inputs)
+        for file in files { sources.append((file, { try BenchMesh(contentsOf: file) })) }
+        var scans = triangles
+        if inputs.isEmpty && scans.isEmpty { scans = [1_000_000, 4_000_000] }
+        for n in scans { sources.append(("scan of \(n) triangles", { BenchMesh.scan(triangles: n) })) }
+        if !inputs.isEmpty && files.isEmpty && triangles.isEmpty {
+            Output.error("no model files (.glb, .gltf, .obj, .stl, .ply, .off) in \(inputs.joined(separator: ", ")).")
+            throw ExitCode(1)
+        }
+
+        if !json {
+            print("\(pf_thread_count()) threads available; \(runs) interleaved rounds; times are medians; time = median of the rounds' pf/meshopt; "
+                  + "Hausdorff relative to the bbox diagonal; memory: \(cold ? "cold (every call maps fresh memory)" : "freed memory reused")")
+            print(SimplifyBenchmark.tableHeader)
+        }
+        var results: [JSONValue] = []
+        var failed = false
+        for (index, source) in sources.enumerated() {
+            let mesh: BenchMesh
+            do { mesh = try source.load() } catch {
+                Output.error("\(error)")
+                failed = true
+                continue
+            }
+            guard mesh.triangleCount >= 100 else {
+                Output.warning("\(source.name): \(mesh.triangleCount) triangles, too few to time; skipped.")
+                continue
+            }
+            if json && Output.stderrIsTerminal {
+                FileHandleStream.stderr.write("[\(index + 1)/\(sources.count)] \(mesh.name): \(Output.number(mesh.triangleCount)) triangles\n")
+            }
+            let result = benchmark.run(mesh) { c in
+                if !json { print(SimplifyBenchmark.tableRow(c)) }
+            }
+            if json {
+                results.append(result.json)
+            } else {
+                for line in SimplifyBenchmark.summaryLines(result) { print(line) }
+            }
+        }
+        if json { Output.json(.array(results)) }
+        if failed { throw ExitCode(1) }
+    }
+}
