@@ -151,8 +151,9 @@ typedef struct ctx {
     uint32_t *across;     /* build_adjacency's lists of triangles across cells (in sort_tmp: valid until the pass's
                            * collapses use it again) */
     collapse_record *log;
-    uint32_t *histogram;  /* 65536 */
-    uint32_t *thread_histograms; /* 65536 per thread */
+    uint32_t *histogram;  /* 65536; zero outside keys hist_lo..hist_hi */
+    uint32_t hist_lo, hist_hi;
+    uint32_t *thread_histograms; /* 65536 per thread; zero between passes */
     int optimal;          /* place interior collapses at the quadric's minimum */
     int free_attributes;  /* attributes of moved vertices are solved for too */
     int relaxed_borders;  /* permissive step 2: open edges count as manifold, so take both directions */
@@ -1049,8 +1050,8 @@ static void cand_ends(const ctx *c, size_t i, uint32_t *v0, uint32_t *v1) {
 /* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
  * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
  * and loops it was ranked on are the same); the others are picked and ranked again. Counts every candidate's
- * error in hist (top 16 bits) and keeps the smallest. */
-static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
+ * error in hist (top 16 bits), keeps the smallest error and widens [*key_lo, *key_hi] to the keys it counted. */
+static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error, uint32_t *key_lo, uint32_t *key_hi) {
     warm_cell(c, cl, 0);
     uint32_t *cand = c->cand + cl->tbegin;
     const uint32_t *w = c->work + cl->tbegin;
@@ -1084,7 +1085,10 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
                 *cd = (u & ~CAND_BACKWARDS) | (i0 == a ? 0 : CAND_BACKWARDS);
             }
             if (*cd == CAND_NONE) continue;
-            hist[error_key(*cd)]++;
+            uint32_t key = error_key(*cd);
+            hist[key]++;
+            if (key < *key_lo) *key_lo = key;
+            if (key > *key_hi) *key_hi = key;
             float f = cand_error(*cd);
             if (f < *min_error) *min_error = f;
             ++n;
@@ -1093,10 +1097,19 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error) {
     return n;
 }
 
+/* Clears c->histogram where it may hold counts: the errors of a pass span a few thousand of its 65536 keys, and
+ * clearing (and scanning) all of them each pass costs a small mesh more than its ranking. */
+static void clear_histogram(ctx *c) {
+    if (c->hist_lo <= c->hist_hi) memset(c->histogram + c->hist_lo, 0, (size_t)(c->hist_hi - c->hist_lo + 1) * sizeof(uint32_t));
+    c->hist_lo = 1;
+    c->hist_hi = 0;
+}
+
 /* Picks and ranks every cell's candidates. c->histogram gets the count per top 16 bits of the error (the pass
  * limit is read from it); returns the number of candidates and the smallest error in *min_error. */
 static size_t pick_and_rank(ctx *c, float *min_error) {
     float smallest = FLT_MAX;
+    uint32_t lo = 65535, hi = 0;
     size_t total = 0;
     long cells = (long)c->cell_count, next = 0;
     int used = 1;
@@ -1110,23 +1123,31 @@ static size_t pick_and_rank(ctx *c, float *min_error) {
 #endif
         uint32_t *local = c->thread_histograms + (size_t)t * 65536;
         float local_min = FLT_MAX;
+        uint32_t local_lo = 65535, local_hi = 0;
         size_t local_total = 0;
-        memset(local, 0, 65536 * sizeof(uint32_t));
         for (;;) {
             long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
             if (k >= cells) break;
-            local_total += rank_cell(c, &c->cells[k], local, &local_min);
+            local_total += rank_cell(c, &c->cells[k], local, &local_min, &local_lo, &local_hi);
         }
         #pragma omp critical
         {
             if (local_min < smallest) smallest = local_min;
+            if (local_lo < lo) lo = local_lo;
+            if (local_hi > hi) hi = local_hi;
             total += local_total;
         }
     }
-    /* integer counts: the same sums whichever thread counted what */
-    memcpy(c->histogram, c->thread_histograms, 65536 * sizeof(uint32_t));
-    for (int t = 1; t < used; ++t)
-        for (int b = 0; b < 65536; ++b) c->histogram[b] += c->thread_histograms[(size_t)t * 65536 + b];
+    /* integer counts: the same sums whichever thread counted what; the threads' histograms are left zero */
+    clear_histogram(c);
+    if (total) {
+        for (int t = 0; t < used; ++t) {
+            uint32_t *local = c->thread_histograms + (size_t)t * 65536;
+            for (uint32_t b = lo; b <= hi; ++b) { c->histogram[b] += local[b]; local[b] = 0; }
+        }
+        c->hist_lo = lo;
+        c->hist_hi = hi;
+    }
     c->rerank_all = 0;
     *min_error = smallest;
     return total;
@@ -1340,13 +1361,21 @@ static void gather_across(ctx *c, cell *cl, size_t k, void *arg) {
  * to the goal. Each cell's log is in key order, so what it keeps is a prefix. */
 static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal, size_t cap) {
     uint32_t *h = c->histogram;
-    memset(h, 0, 65536 * sizeof(uint32_t));
+    clear_histogram(c);
+    uint32_t lo = 65535, hi = 0;
     for (size_t k = 0; k < n; ++k) {
         const cell *cl = &cells[k];
-        for (size_t i = 0; i < cl->logged; ++i) h[float_key(c->log[cl->log_begin + i].error)] += c->log[cl->log_begin + i].tris;
+        for (size_t i = 0; i < cl->logged; ++i) {
+            uint32_t key = float_key(c->log[cl->log_begin + i].error);
+            h[key] += c->log[cl->log_begin + i].tris;
+            if (key < lo) lo = key;
+            if (key > hi) hi = key;
+        }
     }
+    c->hist_lo = lo;
+    c->hist_hi = hi;
     size_t below = 0;
-    uint32_t key = 0;
+    uint32_t key = lo <= hi ? lo : 0; /* below it every count is zero */
     while (key < 65535 && below + h[key] < goal) below += h[key++];
     size_t left = goal - below; /* > 0: taken from key `key`, in cell then log order */
     for (size_t k = 0; k < n; ++k) {
@@ -1805,6 +1834,10 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.log = TAKE(collapse_record, log_capacity);
     c.thread_histograms = TAKE(uint32_t, (size_t)threads * 65536);
 #undef TAKE
+    memset(c.histogram, 0, 65536 * sizeof(uint32_t));
+    memset(c.thread_histograms, 0, (size_t)threads * 65536 * sizeof(uint32_t));
+    c.hist_lo = 1;
+    c.hist_hi = 0;
     /* an errors-only query (no indices_out) costs what a run with positions_out would */
     c.optimal = (options & PF_SIMPLIFY_ENDPOINTS_ONLY) == 0 && (positions_out != NULL || indices_out == NULL);
     c.free_attributes = attributes_out != NULL;
@@ -1912,7 +1945,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             size_t needed = goal / 2;
             if (goal <= count / 30) needed = goal * 2;
             size_t gi = needed < n ? needed : n - 1;
-            uint32_t bucket = 0;
+            uint32_t bucket = c.hist_lo; /* below it every count is zero */
             size_t seen = 0;
             while (bucket < 65535 && seen + c.histogram[bucket] <= gi) seen += c.histogram[bucket++];
             uint32_t top = (bucket << 16) | 0xFFFFu; /* the needed-th error, to within 2^-7 */
