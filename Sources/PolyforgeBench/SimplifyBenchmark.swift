@@ -45,7 +45,10 @@ public struct BenchMesh: Sendable {
         return BenchMesh(name: name, positions: p.positions, indices: p.indices)
     }
 
-    /// Every drawn triangle of a model file in world space, as one list (so both simplifiers see the same input).
+    /// Every drawn triangle of a model file in world space, as one list (so both simplifiers see the same input),
+    /// with vertices at bit-identical positions welded: the benchmark is on positions only, and an STL or any
+    /// unindexed export would otherwise leave every corner alone and neither simplifier could collapse anything
+    /// (`polyforge simplify` welds such corners too).
     public init(contentsOf path: String) throws {
         let loaded = try SceneIO.read(path)
         var positions: [Float] = [], indices: [UInt32] = []
@@ -60,7 +63,16 @@ public struct BenchMesh: Sendable {
                 indices += primitive.indices.map { $0 + base }
             }
         }
-        self.init(name: FileSystem.fileName(of: path), positions: positions, indices: indices)
+        var welded: [Float] = [], first: [SIMD3<UInt32>: UInt32] = [:], remap = [UInt32](repeating: 0, count: positions.count / 3)
+        for v in 0..<positions.count / 3 {
+            let key = SIMD3(positions[3 * v].bitPattern, positions[3 * v + 1].bitPattern, positions[3 * v + 2].bitPattern)
+            if let w = first[key] { remap[v] = w; continue }
+            let w = UInt32(welded.count / 3)
+            first[key] = w
+            remap[v] = w
+            welded += positions[(3 * v)..<(3 * v + 3)]
+        }
+        self.init(name: FileSystem.fileName(of: path), positions: welded, indices: indices.map { remap[Int($0)] })
     }
 }
 
