@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "PolyforgeSimplifyTests", dependencies: ["PolyforgeSimplify", "PolyforgeCore", "CMeshopt", "PolyforgeMesh", "PolyforgeTopology", "PolyforgeFormats", "PolyforgeFixtures"]),
         .testTarget(name: "PolyforgeEmulatorTests", dependencies: ["PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh"]),
         .testTarget(name: "PolyforgeGenerateTests", dependencies: ["PolyforgeGenerate", "PolyforgeEmulator", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeImage"]),
+        .testTarget(name: "PolyforgeBenchTests", dependencies: ["PolyforgeBench"]),
         .testTarget(name: "polyforgeCLITests", dependencies: ["polyforge", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeEmulator"]),
     ]
 )

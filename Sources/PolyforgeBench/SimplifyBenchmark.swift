@@ -98,6 +98,14 @@ public struct SimplifyBenchmark: Sendable {
         /// Hausdorff distances to the input, relative to its bounding-box diagonal.
         public var meshoptMax: Double, pfMax: Double, meshoptMean: Double, pfMean: Double
 
+        public init(mesh: String, triangles: Int, ratio: Float, threads: Int, meshoptMs: Double, pfMs: Double, timeRatio: Double,
+                    meshoptTriangles: Int, pfTriangles: Int, meshoptMax: Double, pfMax: Double, meshoptMean: Double, pfMean: Double) {
+            self.mesh = mesh; self.triangles = triangles; self.ratio = ratio; self.threads = threads
+            self.meshoptMs = meshoptMs; self.pfMs = pfMs; self.timeRatio = timeRatio
+            self.meshoptTriangles = meshoptTriangles; self.pfTriangles = pfTriangles
+            self.meshoptMax = meshoptMax; self.pfMax = pfMax; self.meshoptMean = meshoptMean; self.pfMean = pfMean
+        }
+
         public var json: JSONValue {
             .object([("mesh", .string(mesh)), ("triangles", .number(Double(triangles))), ("ratio", .number(Double(ratio))),
                      ("threads", .number(Double(threads))), ("meshoptMs", .number(meshoptMs)), ("pfMs", .number(pfMs)),
@@ -117,6 +125,11 @@ public struct SimplifyBenchmark: Sendable {
         public var lodChainMs: Double?
         public var deepestLevelMs: Double?
         public var chainRatio: Double?
+
+        public init(mesh: String, triangles: Int) {
+            self.mesh = mesh
+            self.triangles = triangles
+        }
 
         public var json: JSONValue {
             var members: [(String, JSONValue)] = [("mesh", .string(mesh)), ("triangles", .number(Double(triangles))),
@@ -259,6 +272,47 @@ public struct SimplifyBenchmark: Sendable {
         }
         if let chain = r.lodChainMs, let deepest = r.deepestLevelMs, let ratio = r.chainRatio {
             lines.append("\(r.mesh): 4-level LOD chain \(ms(chain)) ms vs deepest level alone \(ms(deepest)) ms (\((ratio * 100).rounded() / 100)x)")
+        }
+        return lines
+    }
+
+    /// Issue 6's targets, judged on the meshes of a million triangles or more among `results`: one line each, "met"
+    /// or "not met" with the range measured. Empty when no mesh is that large.
+    public static func targetLines(_ results: [MeshResult]) -> [String] {
+        let large = results.filter { $0.triangles >= 1_000_000 }
+        let cases = large.flatMap { $0.cases }
+        guard !cases.isEmpty else { return [] }
+        func range(_ xs: [Double], _ suffix: String = "x") -> String {
+            guard let lo = xs.min(), let hi = xs.max() else { return "not measured" }
+            let f = { (x: Double) in "\((x * 100).rounded() / 100)\(suffix)" }
+            return lo == hi ? f(lo) : "\(f(lo))–\(f(hi))"
+        }
+        func verdict(_ ok: Bool) -> String { ok ? "met" : "NOT met" }
+        var lines = ["targets on meshes of 1M triangles or more (\(large.map { $0.mesh }.joined(separator: ", "))):"]
+        for (threads, limit) in [(1, 1.0), (2, 0.55)] {
+            let ratios = cases.filter { $0.threads == threads }.map { $0.timeRatio }
+            guard !ratios.isEmpty else { continue }
+            let within = ratios.filter { $0 <= limit }.count
+            lines.append("  time on \(threads) thread\(threads == 1 ? "" : "s") <= \(limit)x meshoptimizer: \(range(ratios)) — "
+                         + "\(verdict(within == ratios.count))\(within > 0 && within < ratios.count ? " (in \(within) of \(ratios.count) cases)" : "")")
+        }
+        // quality: one verdict per mesh and ratio (the thread count does not change the output)
+        var seen = Set<String>(), maxRatios: [Double] = [], meanRatios: [Double] = []
+        for c in cases where seen.insert("\(c.mesh) \(c.ratio)").inserted {
+            maxRatios.append(c.pfMax / c.meshoptMax)
+            meanRatios.append(c.pfMean / c.meshoptMean)
+        }
+        let good = zip(maxRatios, meanRatios).filter { $0 <= 1 && $1 <= 0.8 }.count
+        let worst = max(maxRatios.max() ?? 0, meanRatios.max() ?? 0)
+        lines.append("  Hausdorff max <= meshoptimizer's and mean <= 0.8x in >= 80% of cases, never above 1.25x: max \(range(maxRatios)), "
+                     + "mean \(range(meanRatios)), \(good) of \(maxRatios.count) cases — \(verdict(Double(good) >= 0.8 * Double(maxRatios.count) && worst <= 1.25))")
+        let chains = large.compactMap { $0.chainRatio }
+        if !chains.isEmpty {
+            lines.append("  4-level LOD chain <= 1.3x its deepest level: \(range(chains)) — \(verdict(chains.allSatisfy { $0 <= 1.3 }))")
+        }
+        let memory = large.compactMap { $0.peakBytesPerTriangle }
+        if !memory.isEmpty {
+            lines.append("  peak memory <= 200 B per input triangle: \(range(memory.map { $0.rounded() }, " B")) — \(verdict(memory.allSatisfy { $0 <= 200 }))")
         }
         return lines
     }

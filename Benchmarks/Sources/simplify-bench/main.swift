@@ -66,10 +66,11 @@ if !json {
     print("machine: \(pf_thread_count()) threads available; \(benchmark.runs) interleaved rounds; times are medians; time ratio = median of the rounds' pf/meshopt; Hausdorff relative to the bbox diagonal; memory: \(keepFreed ? "freed memory kept (the CLI's setting)" : "cold (every call maps fresh memory)")")
     print(SimplifyBenchmark.tableHeader)
 }
-var results: [JSONValue] = []
+var results: [SimplifyBenchmark.MeshResult] = []
 for load in meshes {
     guard let mesh = load() else { continue }
     let result = benchmark.run(mesh) { c in if !json { print(SimplifyBenchmark.tableRow(c)) } }
-    if json { results.append(result.json) } else { SimplifyBenchmark.summaryLines(result).forEach { print($0) } }
+    results.append(result)
+    if !json { SimplifyBenchmark.summaryLines(result).forEach { print($0) } }
 }
-if json { print(JSONWriter.string(.array(results), indent: 2)) }
+if json { print(JSONWriter.string(.array(results.map { $0.json }), indent: 2)) } else { SimplifyBenchmark.targetLines(results).forEach { print($0) } }
