@@ -28,27 +28,31 @@ public struct BenchMesh: Sendable {
     public let name: String
     public let positions: [Float]
     public let indices: [UInt32]
+    /// The file it was read from (nil: generated).
+    public let path: String?
 
     public var triangleCount: Int { indices.count / 3 }
 
-    public init(name: String, positions: [Float], indices: [UInt32]) {
+    public init(name: String, positions: [Float], indices: [UInt32], path: String? = nil) {
         self.name = name
         self.positions = positions
         self.indices = indices
+        self.path = path
     }
 
     /// The generated scan-like surface (PolyforgeFixtures' ScanSurface, seed 1).
     public static func scan(triangles: Int) -> BenchMesh {
         let p = ScanSurface.generate(triangles: triangles, seed: 1).meshes[0].primitives[0]
-        let name = triangles >= 1_000_000 && triangles % 1_000_000 == 0 ? "scan \(triangles / 1_000_000)M"
-            : triangles >= 1000 ? "scan \(triangles / 1000)k" : "scan \(triangles)"
+        let name = triangles % 1_000_000 == 0 ? "scan \(triangles / 1_000_000)M"
+            : triangles % 1000 == 0 ? "scan \(triangles / 1000)k" : "scan \(triangles)"
         return BenchMesh(name: name, positions: p.positions, indices: p.indices)
     }
 
     /// Every drawn triangle of a model file in world space, as one list (so both simplifiers see the same input),
     /// with vertices at bit-identical positions welded: the benchmark is on positions only, and an STL or any
     /// unindexed export would otherwise leave every corner alone and neither simplifier could collapse anything
-    /// (`polyforge simplify` welds such corners too).
+    /// (`polyforge simplify` welds corners equal in every attribute; on positions only this is the same thing). The
+    /// weld spans primitives and instances, and -0 and +0 count as equal, as they do in the simplifier.
     public init(contentsOf path: String) throws {
         let loaded = try SceneIO.read(path)
         var positions: [Float] = [], indices: [UInt32] = []
@@ -58,21 +62,23 @@ public struct BenchMesh: Sendable {
                 positions.reserveCapacity(positions.count + 3 * primitive.vertexCount)
                 for v in 0..<primitive.vertexCount {
                     let (x, y, z) = m.transformPoint(p[3 * v], p[3 * v + 1], p[3 * v + 2])
-                    positions += [x, y, z]
+                    positions.append(x)
+                    positions.append(y)
+                    positions.append(z)
                 }
                 indices += primitive.indices.map { $0 + base }
             }
         }
         var welded: [Float] = [], first: [SIMD3<UInt32>: UInt32] = [:], remap = [UInt32](repeating: 0, count: positions.count / 3)
         for v in 0..<positions.count / 3 {
-            let key = SIMD3(positions[3 * v].bitPattern, positions[3 * v + 1].bitPattern, positions[3 * v + 2].bitPattern)
+            let key = SIMD3((positions[3 * v] + 0).bitPattern, (positions[3 * v + 1] + 0).bitPattern, (positions[3 * v + 2] + 0).bitPattern)
             if let w = first[key] { remap[v] = w; continue }
             let w = UInt32(welded.count / 3)
             first[key] = w
             remap[v] = w
             welded += positions[(3 * v)..<(3 * v + 3)]
         }
-        self.init(name: FileSystem.fileName(of: path), positions: welded, indices: indices.map { remap[Int($0)] })
+        self.init(name: FileSystem.fileName(of: path), positions: welded, indices: indices.map { remap[Int($0)] }, path: path)
     }
 }
 
@@ -118,6 +124,7 @@ public struct SimplifyBenchmark: Sendable {
     /// Everything measured on one mesh.
     public struct MeshResult: Sendable {
         public var mesh: String
+        public var path: String?
         public var triangles: Int
         public var cases: [Case] = []
         public var peakBytesPerTriangle: Double?
@@ -132,8 +139,9 @@ public struct SimplifyBenchmark: Sendable {
         }
 
         public var json: JSONValue {
-            var members: [(String, JSONValue)] = [("mesh", .string(mesh)), ("triangles", .number(Double(triangles))),
-                                                   ("cases", .array(cases.map { $0.json }))]
+            var members: [(String, JSONValue)] = [("mesh", .string(mesh))]
+            if let path { members.append(("path", .string(path))) }
+            members += [("triangles", .number(Double(triangles))), ("cases", .array(cases.map { $0.json }))]
             if let peakBytesPerTriangle, let meshoptPeakBytesPerTriangle {
                 members += [("peakBytesPerTriangle", .number(peakBytesPerTriangle)),
                             ("meshoptPeakBytesPerTriangle", .number(meshoptPeakBytesPerTriangle))]
@@ -176,6 +184,7 @@ public struct SimplifyBenchmark: Sendable {
         let threadsBefore = pf_thread_count()
         defer { pf_set_thread_count(threadsBefore) }
         var out = MeshResult(mesh: mesh.name, triangles: mesh.triangleCount)
+        out.path = mesh.path
         for ratio in ratios {
             let target = 3 * Int(Float(indexCount / 3) * ratio)
             var moCount = 0, pfCount = 0
@@ -296,14 +305,22 @@ public struct SimplifyBenchmark: Sendable {
             lines.append("  time on \(threads) thread\(threads == 1 ? "" : "s") <= \(limit)x meshoptimizer: \(range(ratios)) — "
                          + "\(verdict(within == ratios.count))\(within > 0 && within < ratios.count ? " (in \(within) of \(ratios.count) cases)" : "")")
         }
-        // quality: one verdict per mesh and ratio (the thread count does not change the output)
-        var seen = Set<String>(), maxRatios: [Double] = [], meanRatios: [Double] = []
-        for c in cases where seen.insert("\(c.mesh) \(c.ratio)").inserted {
-            maxRatios.append(c.pfMax / c.meshoptMax)
-            meanRatios.append(c.pfMean / c.meshoptMean)
+        // quality: one verdict per mesh and ratio (the thread count does not change the output). Both errors zero is a
+        // tie; a missing error (NaN) or ours above a zero one fails.
+        func ratio(_ pf: Double, _ mo: Double) -> Double {
+            guard pf.isFinite, mo.isFinite else { return .infinity }
+            return pf == mo ? (pf == 0 ? 0 : 1) : pf / mo
+        }
+        var maxRatios: [Double] = [], meanRatios: [Double] = []
+        for result in large {
+            var seen = Set<Float>()
+            for c in result.cases where seen.insert(c.ratio).inserted {
+                maxRatios.append(ratio(c.pfMax, c.meshoptMax))
+                meanRatios.append(ratio(c.pfMean, c.meshoptMean))
+            }
         }
         let good = zip(maxRatios, meanRatios).filter { $0 <= 1 && $1 <= 0.8 }.count
-        let worst = max(maxRatios.max() ?? 0, meanRatios.max() ?? 0)
+        let worst = (maxRatios + meanRatios).reduce(0) { Swift.max($0, $1) }
         lines.append("  Hausdorff max <= meshoptimizer's and mean <= 0.8x in >= 80% of cases, never above 1.25x: max \(range(maxRatios)), "
                      + "mean \(range(meanRatios)), \(good) of \(maxRatios.count) cases — \(verdict(Double(good) >= 0.8 * Double(maxRatios.count) && worst <= 1.25))")
         let chains = large.compactMap { $0.chainRatio }

@@ -23,6 +23,30 @@ import Testing
         let lines = SimplifyBenchmark.targetLines([result("scan 1M", times: [(1, 0.9), (2, 0.5)])])
         #expect(lines.count == 6)
         #expect(lines.dropFirst().allSatisfy { $0.hasSuffix("— met") }, "\(lines)")
+        // the limits themselves count as met
+        let exact = SimplifyBenchmark.targetLines([result("scan 1M", times: [(1, 1.0), (2, 0.55)], max: 1, mean: 0.8, chain: 1.3, memory: 200)])
+        #expect(exact.dropFirst().allSatisfy { $0.hasSuffix("— met") }, "\(exact)")
+    }
+
+    /// Quality: max <= 1x and mean <= 0.8x in at least 80% of the cases, and no ratio above 1.25x.
+    @Test func qualityRule() {
+        func verdict(_ errors: [(max: Double, mean: Double)]) -> String {
+            let results = errors.enumerated().map { i, e in result("scan \(i)", times: [(1, 0.9)], max: e.max, mean: e.mean) }
+            return SimplifyBenchmark.targetLines(results).first { $0.contains("Hausdorff") } ?? ""
+        }
+        let good = (max: 0.5, mean: 0.5)
+        #expect(verdict([good, good, good, good, (1.2, 0.5)]).hasSuffix("— met"))          // 4 of 5, none above 1.25
+        #expect(verdict([good, good, good, (1.2, 0.5), (1.2, 0.5)]).hasSuffix("NOT met"))   // 3 of 5
+        #expect(verdict([good, good, good, good, (1.3, 0.5)]).hasSuffix("NOT met"))         // 4 of 5, one above 1.25
+        #expect(verdict([good, good, good, good, (0.5, 1.3)]).hasSuffix("NOT met"))         // a mean above 1.25
+        #expect(verdict([good, good, good, (0.5, 0.85), (0.5, 0.85)]).hasSuffix("NOT met")) // mean above 0.8 is not good
+        #expect(verdict([good, good, good, good, (.nan, 0.5)]).hasSuffix("NOT met"))        // an unmeasured error fails
+    }
+
+    /// Two meshes with the same name are two meshes.
+    @Test func sameNamedMeshesAreBothJudged() {
+        let lines = SimplifyBenchmark.targetLines([result("scene.gltf", times: [(1, 0.9)]), result("scene.gltf", times: [(1, 0.9)], max: 2)])
+        #expect(lines.contains { $0.contains("Hausdorff") && $0.contains("1 of 2 cases") && $0.hasSuffix("NOT met") }, "\(lines)")
     }
 
     @Test func oneSlowCaseOrOneBadErrorIsNotMet() {

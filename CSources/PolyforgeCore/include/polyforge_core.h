@@ -38,8 +38,10 @@ void pf_set_thread_count(int n);
  * and, with several threads, a TLB shootdown per munmap. Process-wide: for tools and benchmarks to call once at
  * start-up, not for libraries. No effect outside glibc. */
 void pf_keep_freed_memory(void);
-/* The opposite, glibc's defaults again: large blocks are mapped per allocation and given back when freed, so every
- * call gets fresh pages, as in a one-off process (benchmarks measure both, and peak memory only this way). */
+/* The opposite: large blocks (128 KiB and up, glibc's default sizes, now fixed) are mapped per allocation and given
+ * back when freed, so every call gets fresh pages, as in a one-off process. Setting the threshold also turns off
+ * glibc's growing of it after large frees, which would let later calls reuse heap memory (benchmarks measure both
+ * ways, and peak memory only this way). */
 void pf_release_freed_memory(void);
 
 /* memcpy, split over threads when `bytes` is 4 MB or more (deterministic: plain bytes). Readers copying large
