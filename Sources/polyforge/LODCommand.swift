@@ -11,7 +11,7 @@ struct LODCommand: ParsableCommand {
         abstract: "Write a chain of levels of detail per asset from one progressive simplification.",
         discussion: """
             Each asset is collapsed once and snapshotted at every level, so the chain costs about as much as its \
-            deepest level and a deep level is as good as simplifying to it directly. Per asset NAME it writes \
+            deepest level and a deep level is about as good as simplifying to it directly. Per asset NAME it writes \
             DIR/NAME_LOD0.glb … DIR/NAME_LODn.glb and the manifest DIR/NAME.lod.json (per level: triangles, each \
             mesh counted once, and drawnTriangles, every instance counted; vertices; achieved error; and a suggested \
             switch screen size: the fraction of a 1080-pixel screen height below which the level's error stays under \
