@@ -58,7 +58,7 @@ let package = Package(
         // Loopback emulator of the providers' HTTP APIs with a virtual clock and fault injection (POSIX sockets).
         .target(name: "PolyforgeEmulator", dependencies: ["PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender"]),
         // pf_simplify against the system's meshoptimizer, in one process: `polyforge bench simplify` and Benchmarks' simplify-bench.
-        .target(name: "PolyforgeBench", dependencies: ["PolyforgeCore", "CMeshopt", "PolyforgeFixtures", "PolyforgeFormats", "PolyforgeMesh"]),
+        .target(name: "PolyforgeBench", dependencies: ["PolyforgeCore", "CMeshopt", "PolyforgeFixtures", "PolyforgeFormats", "PolyforgeMesh", "PolyforgeSimplify", "PolyforgeTopology"]),
         .executableTarget(name: "polyforge", dependencies: [
             "PolyforgeSimplify", "PolyforgeBench", "PolyforgeGenerate", "PolyforgeEmulator",
             "PolyforgeMesh", "PolyforgeFormats", "PolyforgeFixtures", "PolyforgeImage", "PolyforgeRender", "PolyforgeQC", "PolyforgeRepair",

@@ -22,6 +22,8 @@ import PolyforgeCore
 import PolyforgeFixtures
 import PolyforgeFormats
 import PolyforgeMesh
+import PolyforgeSimplify
+import PolyforgeTopology
 
 /// One triangle list to simplify: every drawn triangle, in world space.
 public struct BenchMesh: Sendable {
@@ -49,36 +51,21 @@ public struct BenchMesh: Sendable {
     }
 
     /// Every drawn triangle of a model file in world space, as one list (so both simplifiers see the same input),
-    /// with vertices at bit-identical positions welded: the benchmark is on positions only, and an STL or any
-    /// unindexed export would otherwise leave every corner alone and neither simplifier could collapse anything
-    /// (`polyforge simplify` welds corners equal in every attribute; on positions only this is the same thing). The
-    /// weld spans primitives and instances, and -0 and +0 count as equal, as they do in the simplifier.
+    /// with vertices at bit-identical positions welded and the unused ones dropped: the benchmark is on positions
+    /// only, and an STL or any unindexed export would otherwise leave every corner alone and neither simplifier could
+    /// collapse anything (`polyforge simplify` welds corners equal in every attribute; on positions only this is the
+    /// same thing). The weld spans primitives and instances; -0 and +0 count as equal, as in the simplifier.
     public init(contentsOf path: String) throws {
-        let loaded = try SceneIO.read(path)
-        var positions: [Float] = [], indices: [UInt32] = []
-        for instance in loaded.scene.meshInstances() {
-            for primitive in loaded.scene.meshes[instance.mesh].primitives where primitive.mode == .triangles {
-                let base = UInt32(positions.count / 3), p = primitive.positions, m = instance.worldMatrix
-                positions.reserveCapacity(positions.count + 3 * primitive.vertexCount)
-                for v in 0..<primitive.vertexCount {
-                    let (x, y, z) = m.transformPoint(p[3 * v], p[3 * v + 1], p[3 * v + 2])
-                    positions.append(x)
-                    positions.append(y)
-                    positions.append(z)
-                }
-                indices += primitive.indices.map { $0 + base }
-            }
+        var soup = MeshTopology.weldPositions(TriangleSoup(scene: try SceneIO.read(path).scene), tolerance: 0).soup
+        var remap = [UInt32](repeating: 0, count: soup.vertexCount)
+        let kept = soup.indices.withUnsafeMutableBufferPointer { i in
+            remap.withUnsafeMutableBufferPointer { r in pf_compact_vertices(i.baseAddress, i.count, r.count, r.baseAddress) }
         }
-        var welded: [Float] = [], first: [SIMD3<UInt32>: UInt32] = [:], remap = [UInt32](repeating: 0, count: positions.count / 3)
-        for v in 0..<positions.count / 3 {
-            let key = SIMD3((positions[3 * v] + 0).bitPattern, (positions[3 * v + 1] + 0).bitPattern, (positions[3 * v + 2] + 0).bitPattern)
-            if let w = first[key] { remap[v] = w; continue }
-            let w = UInt32(welded.count / 3)
-            first[key] = w
-            remap[v] = w
-            welded += positions[(3 * v)..<(3 * v + 3)]
+        var positions = [Float](repeating: 0, count: 3 * kept)
+        for (v, w) in remap.enumerated() where w != UInt32.max {
+            for k in 0..<3 { positions[3 * Int(w) + k] = soup.positions[3 * v + k] }
         }
-        self.init(name: FileSystem.fileName(of: path), positions: welded, indices: indices.map { remap[Int($0)] }, path: path)
+        self.init(name: FileSystem.fileName(of: path), positions: positions, indices: soup.indices, path: path)
     }
 }
 
@@ -190,7 +177,6 @@ public struct SimplifyBenchmark: Sendable {
             var moCount = 0, pfCount = 0
             var moTimes: [Double] = [], pfTimes: [Int: [Double]] = [:], roundRatios: [Int: [Double]] = [:]
             for _ in 0..<max(1, runs) {
-                pf_set_thread_count(1)
                 let t0 = Self.milliseconds()
                 moCount = runMeshopt(target)
                 let mo = Self.milliseconds() - t0
@@ -257,6 +243,14 @@ public struct SimplifyBenchmark: Sendable {
     }
 
     // MARK: - the printed table
+
+    /// The line above the table: the machine, the rounds and how memory is handled (`cold`: every call maps fresh
+    /// memory; else freed memory is reused, the CLI's setting).
+    public func preamble(cold: Bool) -> String {
+        "machine: \(pf_thread_count()) threads available; \(runs) interleaved rounds; times are medians; time ratio = median of the "
+            + "rounds' pf/meshopt; Hausdorff relative to the bbox diagonal; memory: "
+            + (cold ? "cold (every call maps fresh memory)" : "freed memory reused (the CLI's setting)")
+    }
 
     public static var tableHeader: String {
         pad("mesh", 22) + pad("tris", 9) + pad("ratio", 6) + pad("thr", 4) + pad("meshopt ms", 11) + pad("pf ms", 9) + pad("time", 7)
@@ -348,21 +342,14 @@ public struct SimplifyBenchmark: Sendable {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
+    /// Symmetric Hausdorff distance of a result to the input, max and mean relative to the input's diagonal (NaN when
+    /// either has no triangle).
     static func hausdorff(_ mesh: BenchMesh, _ positions: [Float], _ indices: ArraySlice<UInt32>) -> (max: Double, mean: Double) {
-        var r = pf_surface_distance_result()
-        let samples = max(100_000, mesh.triangleCount)
-        let rc = mesh.positions.withUnsafeBufferPointer { pa in
-            mesh.indices.withUnsafeBufferPointer { ia in
-                positions.withUnsafeBufferPointer { pb in
-                    Array(indices).withUnsafeBufferPointer { ib in
-                        pf_surface_distance(pa.baseAddress, pa.count / 3, ia.baseAddress, ia.count, pb.baseAddress, pb.count / 3,
-                                            ib.baseAddress, ib.count, samples, &r)
-                    }
-                }
-            }
-        }
-        guard rc == 0, r.diagonal > 0 else { return (.nan, .nan) }
-        return (r.max / r.diagonal, r.mean / r.diagonal)
+        guard let d = SurfaceDistance.measure(TriangleSoup(positions: mesh.positions, indices: mesh.indices),
+                                              TriangleSoup(positions: positions, indices: Array(indices)),
+                                              samples: max(100_000, mesh.triangleCount)),
+              d.diagonal > 0 else { return (.nan, .nan) }
+        return (d.relativeMax, d.relativeMean)
     }
 
     /// Resident-set peak in bytes since the last reset (VmHWM).

@@ -119,8 +119,7 @@ struct BenchSimplifyCommand: ParsableCommand {
         }
 
         if !json {
-            print("\(pf_thread_count()) threads available; \(runs) interleaved rounds; times are medians; time = median of the rounds' pf/meshopt; "
-                  + "Hausdorff relative to the bbox diagonal; memory: \(cold ? "cold (every call maps fresh memory)" : "freed memory reused")")
+            print(benchmark.preamble(cold: cold))
             print(SimplifyBenchmark.tableHeader)
         }
         var results: [SimplifyBenchmark.MeshResult] = []

@@ -129,13 +129,12 @@ struct LODCommand: ParsableCommand {
         let names = Self.assetNames(paths)
         // Many assets: one per core, each collapse on one thread (the results do not depend on it).
         let jobs = self.jobs ?? (paths.count > 1 ? max(1, Int(pf_thread_count())) : 1)
-        if jobs > 1 { pf_set_thread_count(1) }
         let results = UnsafeMutableBufferPointer<Outcome?>.allocate(capacity: max(1, paths.count))
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         let work: @Sendable (Int) -> Void = { i in
-            // the OpenMP thread count is per calling thread: each worker sets its own
+            // the OpenMP thread count is per calling thread: each worker sets its own (the main thread only waits)
             if jobs > 1 { pf_set_thread_count(1) }
             let outcome = Self.process(paths[i], name: names[i], chain: chain, outDir: outDir, singleFile: single, morph: writeMorph)
             slots[i] = outcome

@@ -63,7 +63,7 @@ for file in files {
 }
 
 if !json {
-    print("machine: \(pf_thread_count()) threads available; \(benchmark.runs) interleaved rounds; times are medians; time ratio = median of the rounds' pf/meshopt; Hausdorff relative to the bbox diagonal; memory: \(keepFreed ? "freed memory kept (the CLI's setting)" : "cold (every call maps fresh memory)")")
+    print(benchmark.preamble(cold: !keepFreed))
     print(SimplifyBenchmark.tableHeader)
 }
 var results: [SimplifyBenchmark.MeshResult] = []
