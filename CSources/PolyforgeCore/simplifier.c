@@ -1940,10 +1940,11 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             /* a pass may overshoot the goal by a triangle, but a target of one or more never empties the mesh */
             size_t keep = target >= 3 ? 1 : 0, cap = count / 3 > keep ? count / 3 - keep : 0;
             float pass_limit = limit_sq;
-            /* keep each pass from racing ahead of the error the goal needs; but when what is left is a small part of
-             * the mesh, let this pass finish it: one more pass would rank every edge again for a handful of collapses */
+            /* keep each pass from racing ahead of the error the goal needs; but when what is left is at most a third of
+             * the mesh (about what one pass can remove), let this pass finish it: one more pass would rank the edges
+             * again and rebuild the adjacency for a small part of the goal */
             size_t needed = goal / 2;
-            if (goal <= count / 30) needed = goal * 2;
+            if (goal <= count / 9) needed = goal * 2;
             size_t gi = needed < n ? needed : n - 1;
             uint32_t bucket = c.hist_lo; /* below it every count is zero */
             size_t seen = 0;
