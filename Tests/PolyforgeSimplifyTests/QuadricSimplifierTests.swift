@@ -493,6 +493,48 @@ import PolyforgeTopology
         }
     }
 
+    /// A chain deep enough that the core compacts its vertex arrays between passes (half the vertices dead), with
+    /// UVs as attributes and vertex maps: the vertices it retires keep their output position and UVs in every later
+    /// level, and every level's map sends each input vertex to a vertex of that level (itself while it is used).
+    @Test func compactedLevelsKeepRetiredVerticesAndMaps() throws {
+        let p = ScanSurface.generate(triangles: 120_000, seed: 9).meshes[0].primitives[0]
+        let positions = p.positions, indices = p.indices
+        let uvs = try #require(p.stream(.texcoord(0))).data
+        let vertexCount = positions.count / 3
+        #expect(vertexCount >= 4 * 8192) // the core compacts arrays of two cells or more: here twice
+        let ratios = [0.5, 0.2, 0.05, 0.01]
+        let targets = ratios.map { 3 * Int(Double(indices.count / 3) * $0) }
+        let levels = targets.count
+        var out = [UInt32](repeating: 0, count: indices.count * levels)
+        var moved = [Float](repeating: .nan, count: positions.count * levels)
+        var uvOut = [Float](repeating: .nan, count: uvs.count * levels)
+        var maps = [UInt32](repeating: .max, count: vertexCount * levels)
+        var results = [pf_simplify_result](repeating: pf_simplify_result(), count: levels)
+        let weights: [Float] = [1, 1]
+        _ = pf_simplify_lod(&out, indices, indices.count, positions, vertexCount, 3, uvs, 2, weights, 2, targets, levels,
+                            .greatestFiniteMagnitude, 0, nil, &moved, &uvOut, &maps, &results)
+        var previousUsed = Set<UInt32>(0..<UInt32(vertexCount))
+        for l in 0..<levels {
+            let n = results[l].index_count
+            #expect(abs(n - targets[l]) <= 6 || (l == levels - 1 && n > targets[l]), "level \(l): \(n) indices for \(targets[l])")
+            let used = Set(out[(l * indices.count)..<(l * indices.count + n)])
+            let map = maps[(l * vertexCount)..<((l + 1) * vertexCount)].map { $0 }
+            for u in 0..<vertexCount {
+                let m = map[u]
+                let ok = used.contains(UInt32(u)) ? m == UInt32(u) : used.contains(m)
+                #expect(ok, "level \(l): vertex \(u) maps to \(m)")
+                guard l > 0, !previousUsed.contains(UInt32(u)) else { continue }
+                // gone by the level before: its outputs do not change any more
+                let a = (l - 1) * vertexCount + u, b = l * vertexCount + u
+                let same = moved[(3 * a)..<(3 * a + 3)].elementsEqual(moved[(3 * b)..<(3 * b + 3)]) &&
+                    uvOut[(2 * a)..<(2 * a + 2)].elementsEqual(uvOut[(2 * b)..<(2 * b + 2)])
+                #expect(same, "level \(l): retired vertex \(u) changed")
+            }
+            #expect(used.allSatisfy { moved[3 * (l * vertexCount + Int($0))].isFinite && uvOut[2 * (l * vertexCount + Int($0))].isFinite })
+            previousUsed = used
+        }
+    }
+
     /// Small separate parts (quads of two triangles, as in TextureTransformTest) at a tenth: each keeps a triangle
     /// instead of vanishing, whether the ratio is applied per part or a scene budget is shared by error.
     @Test func aPartKeepsAtLeastOneTriangle() {
