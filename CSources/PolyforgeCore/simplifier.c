@@ -1689,79 +1689,120 @@ static void snapshot(const ctx *c, size_t level, size_t icount, const outputs *o
 /* Once most vertices have collapsed away, the passes walk arrays that are mostly dead: every vertex they touch
  * costs a cache line of its own, and the late passes of a deep simplification cost several times what the same
  * mesh would cost fresh. Compaction renumbers the live vertices 0..n-1 in their order, so every comparison between
- * vertex numbers (and so the output) is unchanged, and moves every per-vertex array down in place. The vertices it
+ * vertex numbers (and so the output) is unchanged, and packs every per-vertex array down in place. The vertices it
  * retires have reached their final state: their positions and attributes go to every level still to come, and
- * retired_to keeps the input vertex each merged into. Runs between passes, after the remap, before the adjacency
- * is rebuilt; scratch: order. */
-/* Worth it once half the vertices are dead (merge_cells has just counted the live ones), and only where the arrays
- * outgrow a core's cache: on the 1M-triangle scan it takes 7-12% off a simplification to 10% or 2%. */
+ * retired_to keeps the input vertex each merged into. Runs between passes, after the remap and merge_cells (whose
+ * live counts it uses), before the adjacency is rebuilt; new_of lives in `order`, free then. */
+#define RETIRED 0x80000000u
+
+/* Worth it once half the vertices are dead, and only where the arrays outgrow a core's cache: on the 1M-triangle
+ * scan it takes 7-12% off a simplification to 10% or 2%. */
 static int worth_compacting(const ctx *c) {
     size_t live = 0;
     for (size_t k = 0; k < c->cell_count; ++k) live += c->cells[k].live;
     return c->vcount >= 2 * CELL_VERTICES && 2 * live < c->vcount;
 }
 
+/* One per-vertex array to pack: element size in bytes; vertex numbers in it are renumbered (a retired one, which
+ * only a stale loop can hold, becomes PF_MANY: it pointed at no live vertex, and now points at none). */
+typedef struct vertex_array {
+    void *base;
+    size_t size;
+    int holds_vertices;
+} vertex_array;
+
+static void pack_array(const vertex_array *a, const uint32_t *new_of, size_t V) {
+    if (a->size == 1) {
+        unsigned char *p = a->base;
+        for (size_t v = 0; v < V; ++v) if (!(new_of[v] & RETIRED)) p[new_of[v]] = p[v];
+    } else if (a->size == 4) {
+        uint32_t *p = a->base;
+        for (size_t v = 0; v < V; ++v) {
+            if (new_of[v] & RETIRED) continue;
+            uint32_t x = p[v];
+            if (a->holds_vertices && x < V) x = (new_of[x] & RETIRED) ? PF_MANY : new_of[x];
+            p[new_of[v]] = x;
+        }
+    } else {
+        char *p = a->base;
+        for (size_t v = 0; v < V; ++v)
+            if (!(new_of[v] & RETIRED)) memmove(p + new_of[v] * a->size, p + v * a->size, a->size);
+    }
+}
+
+static void renumber_cell_triangles(ctx *c, cell *cl, size_t k, void *arg) {
+    (void)k;
+    const uint32_t *new_of = arg;
+    uint32_t *w = c->work + cl->tbegin;
+    for (size_t i = 0; i < cl->tcount; ++i) w[i] = new_of[w[i]];
+}
+
 static void compact_vertices(ctx *c, const outputs *o, size_t first_level, size_t level_count) {
     size_t V = c->vcount, K = c->acount;
-    /* new_of: a live vertex's new number; a retired one's survivor's, flagged */
-    const uint32_t RETIRED = 0x80000000u;
+    long long VV = (long long)V;
+    int parallel = VV > PF_PARALLEL_MIN;
+    /* new_of: a live vertex's new number; a retired one's survivor's, flagged. The first partition's cells are
+     * ranges of vertices: they shrink to their live ones. */
     uint32_t *new_of = c->order;
     uint32_t n = 0;
-    for (size_t v = 0; v < V; ++v) new_of[v] = c->merged[v] == v ? n++ : RETIRED;
-    for (size_t v = 0; v < V; ++v) {
+    for (size_t k = 0; k < c->cell_count; ++k) {
+        cell *cl = &c->cells[k];
+        uint32_t begin = n;
+        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) new_of[v] = c->merged[v] == v ? n++ : RETIRED;
+        cl->vbegin = begin;
+        cl->vend = n;
+    }
+    #pragma omp parallel for schedule(static) if (parallel)
+    for (long long vv = 0; vv < VV; ++vv) {
+        size_t v = (size_t)vv;
         if (!(new_of[v] & RETIRED)) continue;
         new_of[v] = new_of[c->merged[v]] | RETIRED;
         if (c->retired_to) c->retired_to[c->order_in[v]] = c->order_in[c->merged[v]];
         for (size_t l = first_level; l < level_count; ++l) output_vertex(c, o, l, v);
     }
-    for (size_t v = 0; v < V; ++v) {
-        uint32_t x = new_of[v];
-        if (x & RETIRED) continue;
-        for (int k = 0; k < 3; ++k) c->pos[3 * x + k] = c->pos[3 * v + k];
-        for (size_t k = 0; k < K; ++k) c->attr[x * K + k] = c->attr[v * K + k];
-        c->order_in[x] = c->order_in[v];
-        c->remap[x] = new_of[c->remap[v]];
-        c->wedge[x] = new_of[c->wedge[v]];
-        c->kind[x] = c->kind[v];
-        if (c->locked) c->locked[x] = c->locked[v];
-        c->moved[x] = c->moved[v];
-        c->dirty[x] = c->dirty[v];
-        /* a loop may still name a vertex that collapsed (in the pass that moved the loop itself, remap_loops can
-         * copy a stale target): it pointed at no live vertex, and now points at none (PF_MANY) */
-        uint32_t l = c->loop[v], lb = c->loopback[v];
-        c->loop[x] = l < V ? ((new_of[l] & RETIRED) ? PF_MANY : new_of[l]) : l;
-        c->loopback[x] = lb < V ? ((new_of[lb] & RETIRED) ? PF_MANY : new_of[lb]) : lb;
-        c->q[x] = c->q[v];
-        if (K) {
-            c->qa[x] = c->qa[v];
-            memmove(c->grad + (size_t)x * K * 4, c->grad + v * K * 4, K * 4 * sizeof(float));
+    /* each array packs on its own, so threads take whole arrays, the biggest first; the last task is the second
+     * partition's curve, whose cells shrink to their live vertices along it */
+    vertex_array arrays[16];
+    int count = 0;
+    arrays[count++] = (vertex_array){c->q, sizeof(local_quadric), 0};
+    if (K) {
+        arrays[count++] = (vertex_array){c->grad, K * 4 * sizeof(float), 0};
+        arrays[count++] = (vertex_array){c->qa, sizeof(quadric), 0};
+        arrays[count++] = (vertex_array){c->attr, K * sizeof(float), 0};
+    }
+    arrays[count++] = (vertex_array){c->pos, 3 * sizeof(float), 0};
+    arrays[count++] = (vertex_array){c->order_in, 4, 0};
+    arrays[count++] = (vertex_array){c->remap, 4, 1};
+    arrays[count++] = (vertex_array){c->wedge, 4, 1};
+    arrays[count++] = (vertex_array){c->loop, 4, 1};
+    arrays[count++] = (vertex_array){c->loopback, 4, 1};
+    arrays[count++] = (vertex_array){c->kind, 1, 0};
+    arrays[count++] = (vertex_array){c->moved, 1, 0};
+    arrays[count++] = (vertex_array){c->dirty, 1, 0};
+    if (c->locked) arrays[count++] = (vertex_array){c->locked, 1, 0};
+    long next = 0, tasks = count + 1;
+    #pragma omp parallel if (parallel)
+    for (;;) {
+        long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+        if (k >= tasks) break;
+        if (k < count) { pack_array(&arrays[k], new_of, V); continue; }
+        uint32_t out = 0;
+        for (size_t j = 0; j < c->bcell_count; ++j) {
+            cell *cl = &c->bcells[j];
+            uint32_t begin = out;
+            for (uint32_t x = cl->vbegin; x < cl->vend; ++x)
+                if (!(new_of[c->b_order[x]] & RETIRED)) c->b_order[out++] = new_of[c->b_order[x]];
+            cl->vbegin = begin;
+            cl->vend = out;
         }
-        c->merged[x] = x;
-        c->collapse_remap[x] = x;
+    }
+    #pragma omp parallel for schedule(static) if (parallel)
+    for (long long x = 0; x < (long long)n; ++x) {
+        c->merged[x] = (uint32_t)x;
+        c->collapse_remap[x] = (uint32_t)x;
         c->pass_locked[x] = 0;
     }
-    for (size_t k = 0; k < c->cell_count; ++k) {
-        uint32_t *w = c->work + c->cells[k].tbegin;
-        for (size_t i = 0, e = c->cells[k].tcount; i < e; ++i) w[i] = new_of[w[i]];
-    }
-    /* both partitions' ranges shrink to their live vertices; the second partition's curve drops the dead */
-    uint32_t at = 0;
-    for (size_t k = 0; k < c->cell_count; ++k) {
-        cell *cl = &c->cells[k];
-        uint32_t begin = at;
-        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) at += !(new_of[v] & RETIRED);
-        cl->vbegin = begin;
-        cl->vend = at;
-    }
-    at = 0;
-    for (size_t k = 0; k < c->bcell_count; ++k) {
-        cell *cl = &c->bcells[k];
-        uint32_t begin = at;
-        for (uint32_t x = cl->vbegin; x < cl->vend; ++x)
-            if (!(new_of[c->b_order[x]] & RETIRED)) c->b_order[at++] = new_of[c->b_order[x]];
-        cl->vbegin = begin;
-        cl->vend = at;
-    }
+    for_each_cell(c, c->cells, c->cell_count, renumber_cell_triangles, new_of);
     c->vcount = n;
     for_each_cell(c, c->cells, c->cell_count, set_cell_of, NULL);
     for_each_cell(c, c->bcells, c->bcell_count, set_cell_of, NULL);
@@ -2082,10 +2123,12 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             long long live = (long long)c.vcount;
             #pragma omp parallel for schedule(static) if (live > PF_PARALLEL_MIN)
             for (long long v = 0; v < live; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
+            count = remap_all(&c);
+            /* the last level is reached: what follows only prepares another pass */
+            if (count <= target_index_counts[level_count - 1]) continue;
             remap_loops(&c, c.loop);
             remap_loops(&c, c.loopback);
-            merge_cells(&c);
-            count = remap_all(&c);
+            merge_cells(&c); /* after the remap: it packs fewer triangles, in the same order */
             if (worth_compacting(&c)) compact_vertices(&c, &out, level, level_count);
             build_adjacency(&c);
             mark_deep(&c);
