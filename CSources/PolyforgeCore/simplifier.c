@@ -158,6 +158,7 @@ typedef struct ctx {
     int optimal;          /* place interior collapses at the quadric's minimum */
     int free_attributes;  /* attributes of moved vertices are solved for too */
     int relaxed_borders;  /* permissive step 2: open edges count as manifold, so take both directions */
+    size_t scratch_count; /* entries of sort_tmp */
     uint32_t *retired_to; /* per input vertex: the input vertex it had merged into when a compaction retired it
                            * (PF_NONE: not retired); NULL without vertex maps */
 } ctx;
@@ -1700,7 +1701,7 @@ static void snapshot(const ctx *c, size_t level, size_t icount, const outputs *o
 static int worth_compacting(const ctx *c) {
     size_t live = 0;
     for (size_t k = 0; k < c->cell_count; ++k) live += c->cells[k].live;
-    return c->vcount >= 2 * CELL_VERTICES && 2 * live < c->vcount;
+    return c->vcount >= 2 * CELL_VERTICES && 2 * live < c->vcount && live < c->scratch_count;
 }
 
 /* One per-vertex array to pack: element size in bytes; vertex numbers in it are renumbered (a retired one, which
@@ -1711,22 +1712,31 @@ typedef struct vertex_array {
     int holds_vertices;
 } vertex_array;
 
-static void pack_array(const vertex_array *a, const uint32_t *new_of, size_t V) {
+static void pack_array(const vertex_array *a, const uint32_t *live, size_t n, const uint32_t *new_of, size_t V) {
     if (a->size == 1) {
         unsigned char *p = a->base;
-        for (size_t v = 0; v < V; ++v) if (!(new_of[v] & RETIRED)) p[new_of[v]] = p[v];
+        for (size_t x = 0; x < n; ++x) p[x] = p[live[x]];
+    } else if (a->size == 4 && a->holds_vertices) {
+        uint32_t *p = a->base;
+        for (size_t x = 0; x < n; ++x) {
+            uint32_t y = p[live[x]];
+            p[x] = y < V ? ((new_of[y] & RETIRED) ? PF_MANY : new_of[y]) : y;
+        }
     } else if (a->size == 4) {
         uint32_t *p = a->base;
-        for (size_t v = 0; v < V; ++v) {
-            if (new_of[v] & RETIRED) continue;
-            uint32_t x = p[v];
-            if (a->holds_vertices && x < V) x = (new_of[x] & RETIRED) ? PF_MANY : new_of[x];
-            p[new_of[v]] = x;
+        for (size_t x = 0; x < n; ++x) p[x] = p[live[x]];
+    } else if (a->size == sizeof(local_quadric)) {
+        local_quadric *p = a->base;
+        for (size_t x = 0; x < n; ++x) p[x] = p[live[x]];
+    } else if (a->size == 3 * sizeof(float)) {
+        float *p = a->base;
+        for (size_t x = 0; x < n; ++x) {
+            size_t v = live[x];
+            p[3 * x] = p[3 * v]; p[3 * x + 1] = p[3 * v + 1]; p[3 * x + 2] = p[3 * v + 2];
         }
     } else {
         char *p = a->base;
-        for (size_t v = 0; v < V; ++v)
-            if (!(new_of[v] & RETIRED)) memmove(p + new_of[v] * a->size, p + v * a->size, a->size);
+        for (size_t x = 0; x < n; ++x) memmove(p + x * a->size, p + live[x] * a->size, a->size);
     }
 }
 
@@ -1743,12 +1753,16 @@ static void compact_vertices(ctx *c, const outputs *o, size_t first_level, size_
     int parallel = VV > PF_PARALLEL_MIN;
     /* new_of: a live vertex's new number; a retired one's survivor's, flagged. The first partition's cells are
      * ranges of vertices: they shrink to their live ones. */
-    uint32_t *new_of = c->order;
+    uint32_t *new_of = c->order, *live = c->sort_tmp; /* live: the old number of each new one */
     uint32_t n = 0;
     for (size_t k = 0; k < c->cell_count; ++k) {
         cell *cl = &c->cells[k];
         uint32_t begin = n;
-        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) new_of[v] = c->merged[v] == v ? n++ : RETIRED;
+        for (uint32_t v = cl->vbegin; v < cl->vend; ++v) {
+            new_of[v] = c->merged[v] == v ? n : RETIRED;
+            live[n] = v;
+            n += c->merged[v] == v;
+        }
         cl->vbegin = begin;
         cl->vend = n;
     }
@@ -1760,8 +1774,9 @@ static void compact_vertices(ctx *c, const outputs *o, size_t first_level, size_
         if (c->retired_to) c->retired_to[c->order_in[v]] = c->order_in[c->merged[v]];
         for (size_t l = first_level; l < level_count; ++l) output_vertex(c, o, l, v);
     }
-    /* each array packs on its own, so threads take whole arrays, the biggest first; the last task is the second
-     * partition's curve, whose cells shrink to their live vertices along it */
+    /* each array packs on its own (new x from old live[x] >= x: in place, front to back, without a branch per
+     * vertex), so threads take whole arrays, the biggest first; the last task is the second partition's curve,
+     * whose cells shrink to their live vertices along it */
     vertex_array arrays[16];
     int count = 0;
     arrays[count++] = (vertex_array){c->q, sizeof(local_quadric), 0};
@@ -1785,7 +1800,7 @@ static void compact_vertices(ctx *c, const outputs *o, size_t first_level, size_
     for (;;) {
         long k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
         if (k >= tasks) break;
-        if (k < count) { pack_array(&arrays[k], new_of, V); continue; }
+        if (k < count) { pack_array(&arrays[k], live, n, new_of, V); continue; }
         uint32_t out = 0;
         for (size_t j = 0; j < c->bcell_count; ++j) {
             cell *cl = &c->bcells[j];
@@ -1976,6 +1991,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.order = TAKE(uint32_t, index_count > V ? index_count : V);
     c.sort_tmp = TAKE(uint32_t, index_count);
     c.across = c.sort_tmp;
+    c.scratch_count = index_count;
     c.histogram = TAKE(uint32_t, 65536);
     c.work = TAKE(uint32_t, index_count);
     c.cells = TAKE(cell, cell_capacity);
