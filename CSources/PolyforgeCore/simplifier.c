@@ -276,10 +276,11 @@ static void sort_run(uint32_t *v, uint32_t *tmp, size_t n, const float *position
     memcpy(v, tmp, n * sizeof(uint32_t));
 }
 
-/* order_in: the input vertices along a Morton curve over the bounding box (10 bits per axis), equal positions
- * together. Returns nothing; keys and tmp are scratch of vcount entries each. */
+/* order_in: the input vertices along a Morton curve over the bounding box (10 bits per axis); with
+ * `group_positions`, equal positions together within a code. keys (left holding each vertex's code, in order) and
+ * the tmps are scratch of vcount entries each. */
 static void spatial_order(const float *positions, size_t stride, size_t V, const float bmin[3], const float bmax[3],
-                          uint32_t *order_in, uint32_t *keys, uint32_t *tmp_keys, uint32_t *tmp_order) {
+                          int group_positions, uint32_t *order_in, uint32_t *keys, uint32_t *tmp_keys, uint32_t *tmp_order) {
     float scale[3];
     for (int k = 0; k < 3; ++k) {
         float e = bmax[k] - bmin[k];
@@ -335,7 +336,7 @@ static void spatial_order(const float *positions, size_t stride, size_t V, const
         memcpy(order_in, os, V * sizeof(uint32_t));
         memcpy(keys, ks, V * sizeof(uint32_t));
     }
-    for (size_t i = 0; i < V;) {
+    for (size_t i = 0; i < V && group_positions;) {
         size_t j = i + 1;
         while (j < V && keys[j] == keys[i]) ++j;
         if (j - i > 1) sort_run(order_in + i, tmp_order, j - i, positions, stride);
@@ -1896,7 +1897,8 @@ static void build_bcells(ctx *c, const float extent[3], uint32_t *keys, uint32_t
         lo[k] = -(float)(0.5 * sqrt(f) * extent[k]);
         hi[k] = extent[k] + lo[k];
     }
-    spatial_order(c->pos, 3, V, lo, hi, c->b_order, keys, tmp_keys, tmp_order);
+    /* cells are cut between codes, never within one: the order inside a code does not matter here */
+    spatial_order(c->pos, 3, V, lo, hi, 0, c->b_order, keys, tmp_keys, tmp_order);
     size_t n = 0, v = 0;
     while (v < V) {
         size_t end = v + CELL_VERTICES < V ? v + CELL_VERTICES : V;
@@ -2026,7 +2028,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
 
     /* the working order: vertices along a Morton curve; scratch from the candidate array, unused until the passes */
     uint32_t *keys = (uint32_t *)c.cand, *tmp_keys = keys + V, *tmp_order = keys + 2 * V, *order_of = keys + 3 * V;
-    spatial_order(positions, stride, V, bmin, bmax, c.order_in, keys, tmp_keys, tmp_order);
+    spatial_order(positions, stride, V, bmin, bmax, 1, c.order_in, keys, tmp_keys, tmp_order);
     long long VV = (long long)V;
     #pragma omp parallel for schedule(static) if (VV > PF_PARALLEL_MIN)
     for (long long v = 0; v < VV; ++v) {
