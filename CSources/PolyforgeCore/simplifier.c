@@ -159,6 +159,7 @@ typedef struct ctx {
     int free_attributes;  /* attributes of moved vertices are solved for too */
     int relaxed_borders;  /* permissive step 2: open edges count as manifold, so take both directions */
     size_t scratch_count; /* entries of sort_tmp */
+    int keep_vertex_arrays; /* PF_SIMPLIFY_NO_COMPACTION */
     uint32_t *retired_to; /* per input vertex: the input vertex it had merged into when a compaction retired it
                            * (PF_NONE: not retired); NULL without vertex maps */
 } ctx;
@@ -800,6 +801,16 @@ static int solve_optimal(const ctx *c, const pair_sums *s, uint32_t a, uint32_t 
     return isfinite(out[0]) && isfinite(out[1]) && isfinite(out[2]);
 }
 
+/* The vertex that i0's seam partner w0 collapses onto along with i0 -> i1: the next one along w0's loop, in the same
+ * direction. PF_NONE when there is none still in play: on messy input a loop can keep a target that has collapsed
+ * away (remap_loops copies a neighbour's loop that the same pass made stale), and collapsing onto it would bring a
+ * dead vertex back into the triangles. */
+static uint32_t seam_partner(const ctx *c, uint32_t i0, uint32_t i1, uint32_t w0) {
+    uint32_t w1 = (c->loop[i0] == i1) ? c->loopback[w0] : c->loop[w0];
+    if (w1 >= c->vcount || c->merged[w1] != w1 || c->collapse_remap[w1] != w1) return PF_NONE;
+    return w1;
+}
+
 /* Error of collapsing i0 onto i1 with i1 at p (attributes of i1 kept, or optimal when free). */
 static double collapse_error_at(const ctx *c, uint32_t i0, uint32_t i1, const double p[3], int free_attr) {
     quadric q;
@@ -814,10 +825,8 @@ static double collapse_error_at(const ctx *c, uint32_t i0, uint32_t i1, const do
         e += attribute_error(c, i0, i1, p, free_attr ? NULL : c->attr + (size_t)i1 * c->acount, NULL);
         if (c->kind[i0] == K_SEAM) {
             /* the other side of the seam collapses along with it */
-            uint32_t w0 = c->wedge[i0];
-            uint32_t w1 = (c->loop[i0] == i1) ? c->loopback[w0] : c->loop[w0];
-            if (w1 != PF_NONE && w1 < c->vcount)
-                e += attribute_error(c, w0, w1, p, c->attr + (size_t)w1 * c->acount, NULL);
+            uint32_t w0 = c->wedge[i0], w1 = seam_partner(c, i0, i1, w0);
+            if (w1 != PF_NONE) e += attribute_error(c, w0, w1, p, c->attr + (size_t)w1 * c->acount, NULL);
         }
     }
     return e;
@@ -1202,9 +1211,8 @@ static int try_collapse(ctx *c, size_t slot, collapse_record *r) {
     if (duplicates_face(c, i0, i1)) return 0;
 
     if (k0 == K_SEAM) {
-        uint32_t w0 = c->wedge[i0];
-        uint32_t w1 = (c->loop[i0] == i1) ? c->loopback[w0] : c->loop[w0];
-        if (w1 == PF_NONE || w1 >= c->vcount) w1 = c->wedge[i1];
+        uint32_t w0 = c->wedge[i0], w1 = seam_partner(c, i0, i1, w0);
+        if (w1 == PF_NONE) w1 = c->wedge[i1];
         c->collapse_remap[w0] = w1;
     } else if (c->wedge[i0] != i0) {
         /* a manifold collapse never has wedge partners; complex vertices do not collapse */
@@ -1609,7 +1617,7 @@ static size_t remap_all(ctx *c) {
 
 /* The errors and counters a level reports, whether it reached its target or the collapse stopped before it. */
 static void record_level(pf_simplify_result *r, uint32_t reason, double max_position_error, float max_error, float diag,
-                         int relax, size_t collapses, size_t passes) {
+                         int relax, size_t collapses, size_t passes, size_t compactions) {
     r->stop_reason = reason;
     r->error = (float)sqrt(max_position_error);
     r->absolute_error = (float)sqrt(max_position_error) * diag;
@@ -1617,6 +1625,7 @@ static void record_level(pf_simplify_result *r, uint32_t reason, double max_posi
     r->relaxation = (uint32_t)relax;
     r->collapses = collapses;
     r->passes = passes;
+    r->compactions = compactions;
 }
 
 /* Where the levels go, and what their positions and attributes are made from. */
@@ -1702,11 +1711,12 @@ static void snapshot(const ctx *c, size_t level, size_t icount, const outputs *o
 static int worth_compacting(const ctx *c) {
     size_t live = 0;
     for (size_t k = 0; k < c->cell_count; ++k) live += c->cells[k].live;
-    return c->vcount >= 2 * CELL_VERTICES && 2 * live < c->vcount && live < c->scratch_count;
+    return !c->keep_vertex_arrays && c->vcount >= 2 * CELL_VERTICES && c->vcount < RETIRED && 2 * live < c->vcount &&
+           live < c->scratch_count;
 }
 
 /* One per-vertex array to pack: element size in bytes; vertex numbers in it are renumbered (a retired one, which
- * only a stale loop can hold, becomes PF_MANY: it pointed at no live vertex, and now points at none). */
+ * only a stale loop can hold, becomes PF_MANY: seam_partner and remap_loops treat both alike, as no vertex). */
 typedef struct vertex_array {
     void *base;
     size_t size;
@@ -1745,7 +1755,8 @@ static void renumber_cell_triangles(ctx *c, cell *cl, size_t k, void *arg) {
     (void)k;
     const uint32_t *new_of = arg;
     uint32_t *w = c->work + cl->tbegin;
-    for (size_t i = 0; i < cl->tcount; ++i) w[i] = new_of[w[i]];
+    /* every corner is live (seam_partner sees to it); were one not, it would go to the vertex it merged into */
+    for (size_t i = 0; i < cl->tcount; ++i) w[i] = new_of[w[i]] & ~RETIRED;
 }
 
 static void compact_vertices(ctx *c, const outputs *o, size_t first_level, size_t level_count) {
@@ -1994,6 +2005,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.sort_tmp = TAKE(uint32_t, index_count);
     c.across = c.sort_tmp;
     c.scratch_count = index_count;
+    c.keep_vertex_arrays = (options & PF_SIMPLIFY_NO_COMPACTION) != 0;
     c.histogram = TAKE(uint32_t, 65536);
     c.work = TAKE(uint32_t, index_count);
     c.cells = TAKE(cell, cell_capacity);
@@ -2091,14 +2103,15 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
 
     float max_error = 0;
     double max_position_error = 0;
-    size_t collapses = 0, passes = 0;
+    size_t collapses = 0, passes = 0, compactions = 0;
     size_t level = 0;
     uint32_t reason = PF_SIMPLIFY_STOP_TARGET_COUNT;
     int stalled_passes = 0;
     for (;;) {
         while (level < level_count && count <= target_index_counts[level]) {
             snapshot(&c, level, count, &out, &results[level]);
-            record_level(&results[level], PF_SIMPLIFY_STOP_TARGET_COUNT, max_position_error, max_error, diag, relax, collapses, passes);
+            record_level(&results[level], PF_SIMPLIFY_STOP_TARGET_COUNT, max_position_error, max_error, diag, relax, collapses, passes,
+                         compactions);
             level++;
         }
         if (level >= level_count) break;
@@ -2142,12 +2155,18 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
             #pragma omp parallel for schedule(static) if (live > PF_PARALLEL_MIN)
             for (long long v = 0; v < live; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
             count = remap_all(&c);
-            /* the last level is reached: what follows only prepares another pass */
-            if (count <= target_index_counts[level_count - 1]) continue;
+            /* every level left is reached (the loop's head writes them): what follows only prepares another pass */
+            size_t smallest = count;
+            for (size_t l = level; l < level_count; ++l)
+                if (target_index_counts[l] < smallest) smallest = target_index_counts[l];
+            if (count <= smallest) continue;
             remap_loops(&c, c.loop);
             remap_loops(&c, c.loopback);
             merge_cells(&c); /* after the remap: it packs fewer triangles, in the same order */
-            if (worth_compacting(&c)) compact_vertices(&c, &out, level, level_count);
+            if (worth_compacting(&c)) {
+                compact_vertices(&c, &out, level, level_count);
+                compactions++;
+            }
             build_adjacency(&c);
             mark_deep(&c);
             /* collapses that removed no triangle (stale border loops on messy input) must not spin forever */
@@ -2191,7 +2210,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     }
     for (; level < level_count; ++level) {
         snapshot(&c, level, count, &out, &results[level]);
-        record_level(&results[level], reason, max_position_error, max_error, diag, relax, collapses, passes);
+        record_level(&results[level], reason, max_position_error, max_error, diag, relax, collapses, passes, compactions);
     }
     free(arena);
     return results[level_count - 1].index_count;

@@ -493,45 +493,94 @@ import PolyforgeTopology
         }
     }
 
-    /// A chain deep enough that the core compacts its vertex arrays between passes (half the vertices dead), with
-    /// UVs as attributes and vertex maps: the vertices it retires keep their output position and UVs in every later
-    /// level, and every level's map sends each input vertex to a vertex of that level (itself while it is used).
-    @Test func compactedLevelsKeepRetiredVerticesAndMaps() throws {
+    /// One LOD chain (UVs as attributes, vertex maps) through the C core, with the vertex arrays compacted once half
+    /// the vertices have gone and with PF_SIMPLIFY_NO_COMPACTION.
+    private struct Chain: Equatable {
+        var indices: [UInt32], positions: [Float], uvs: [Float], maps: [UInt32]
+        var counts: [Int], errors: [Float], collapses: [Int], compactions: [Int]
+
+        init(_ p: Primitive, targets: [Int], options: UInt32) throws {
+            let positions = p.positions, indices = p.indices
+            let uvs = try #require(p.stream(.texcoord(0))).data
+            let vertexCount = positions.count / 3, levels = targets.count
+            var out = [UInt32](repeating: 0, count: indices.count * levels)
+            var moved = [Float](repeating: .nan, count: positions.count * levels)
+            var uvOut = [Float](repeating: .nan, count: uvs.count * levels)
+            var maps = [UInt32](repeating: .max, count: vertexCount * levels)
+            var results = [pf_simplify_result](repeating: pf_simplify_result(), count: levels)
+            let weights: [Float] = [1, 1]
+            _ = pf_simplify_lod(&out, indices, indices.count, positions, vertexCount, 3, uvs, 2, weights, 2, targets, levels,
+                                .greatestFiniteMagnitude, options, nil, &moved, &uvOut, &maps, &results)
+            self.indices = out
+            self.positions = moved
+            self.uvs = uvOut
+            self.maps = maps
+            counts = results.map(\.index_count)
+            errors = results.map(\.error)
+            collapses = results.map(\.collapses)
+            compactions = results.map(\.compactions)
+        }
+    }
+
+    /// Compaction renumbers the live vertices in their order, so it must change nothing: the same triangles,
+    /// positions, UVs, vertex maps and errors, byte for byte, on a generated scan and on a real generator output with
+    /// UV seams, with permissive relaxation and with locked borders.
+    @Test func compactionChangesNoOutput() throws {
+        let scan = ScanSurface.generate(triangles: 120_000, seed: 9).meshes[0].primitives[0]
+        let hunyuan = try SceneIO.read("/work/shared/assets/ai/hunyuanos_room_3d_tex.glb").scene.meshes[0].primitives[0]
+        for (name, p) in [("scan", scan), ("hunyuan", hunyuan)] {
+            #expect(p.vertexCount >= 2 * 8192, "\(name): too small to compact")
+            let triangles = p.indices.count / 3
+            let targets = [0.5, 0.2, 0.05, 0.005].map { 3 * Int(Double(triangles) * $0) }
+            for options in [UInt32(0), UInt32(PF_SIMPLIFY_PERMISSIVE), UInt32(PF_SIMPLIFY_LOCK_BORDER)] {
+                let packed = try Chain(p, targets: targets, options: options)
+                let plain = try Chain(p, targets: targets, options: options | UInt32(PF_SIMPLIFY_NO_COMPACTION))
+                #expect(packed.compactions.last! >= 1, "\(name) options \(options): no compaction happened")
+                #expect(plain.compactions.allSatisfy { $0 == 0 })
+                #expect(packed.counts == plain.counts && packed.errors == plain.errors && packed.collapses == plain.collapses,
+                        "\(name) options \(options)")
+                let same = packed.indices == plain.indices && packed.maps == plain.maps &&
+                    packed.positions.withUnsafeBytes { a in plain.positions.withUnsafeBytes { a.elementsEqual($0) } } &&
+                    packed.uvs.withUnsafeBytes { a in plain.uvs.withUnsafeBytes { a.elementsEqual($0) } }
+                #expect(same, "\(name) options \(options): outputs differ")
+            }
+        }
+    }
+
+    /// The vertices a compaction retires keep their output position and UVs in every later level, and every level's
+    /// map sends each input vertex to a vertex of that level (itself while it is used), consistently with the level
+    /// before (a vertex's parent's parent is its parent in the coarser level).
+    @Test func retiredVerticesKeepTheirOutputsAndMaps() throws {
         let p = ScanSurface.generate(triangles: 120_000, seed: 9).meshes[0].primitives[0]
-        let positions = p.positions, indices = p.indices
-        let uvs = try #require(p.stream(.texcoord(0))).data
-        let vertexCount = positions.count / 3
-        #expect(vertexCount >= 4 * 8192) // the core compacts arrays of two cells or more: here twice
-        let ratios = [0.5, 0.2, 0.05, 0.01]
-        let targets = ratios.map { 3 * Int(Double(indices.count / 3) * $0) }
-        let levels = targets.count
-        var out = [UInt32](repeating: 0, count: indices.count * levels)
-        var moved = [Float](repeating: .nan, count: positions.count * levels)
-        var uvOut = [Float](repeating: .nan, count: uvs.count * levels)
-        var maps = [UInt32](repeating: .max, count: vertexCount * levels)
-        var results = [pf_simplify_result](repeating: pf_simplify_result(), count: levels)
-        let weights: [Float] = [1, 1]
-        _ = pf_simplify_lod(&out, indices, indices.count, positions, vertexCount, 3, uvs, 2, weights, 2, targets, levels,
-                            .greatestFiniteMagnitude, 0, nil, &moved, &uvOut, &maps, &results)
+        let vertexCount = p.vertexCount, triangles = p.indices.count / 3
+        let targets = [0.5, 0.2, 0.05, 0.01].map { 3 * Int(Double(triangles) * $0) }
+        let chain = try Chain(p, targets: targets, options: 0)
+        #expect(chain.compactions.last! >= 2)
         var previousUsed = Set<UInt32>(0..<UInt32(vertexCount))
-        for l in 0..<levels {
-            let n = results[l].index_count
-            #expect(abs(n - targets[l]) <= 6 || (l == levels - 1 && n > targets[l]), "level \(l): \(n) indices for \(targets[l])")
-            let used = Set(out[(l * indices.count)..<(l * indices.count + n)])
-            let map = maps[(l * vertexCount)..<((l + 1) * vertexCount)].map { $0 }
+        var previousMap = Array(0..<UInt32(vertexCount))
+        for l in 0..<targets.count {
+            let n = chain.counts[l], base = l * p.indices.count
+            #expect(abs(n - targets[l]) <= 6 || (l == targets.count - 1 && n > targets[l]), "level \(l): \(n) indices for \(targets[l])")
+            let used = Set(chain.indices[base..<(base + n)])
+            let map = Array(chain.maps[(l * vertexCount)..<((l + 1) * vertexCount)])
+            var mapsOk = true, retiredOk = true
             for u in 0..<vertexCount {
                 let m = map[u]
-                let ok = used.contains(UInt32(u)) ? m == UInt32(u) : used.contains(m)
-                #expect(ok, "level \(l): vertex \(u) maps to \(m)")
+                mapsOk = mapsOk && (used.contains(UInt32(u)) ? m == UInt32(u) : used.contains(m)) && map[Int(previousMap[u])] == m
                 guard l > 0, !previousUsed.contains(UInt32(u)) else { continue }
-                // gone by the level before: its outputs do not change any more
                 let a = (l - 1) * vertexCount + u, b = l * vertexCount + u
-                let same = moved[(3 * a)..<(3 * a + 3)].elementsEqual(moved[(3 * b)..<(3 * b + 3)]) &&
-                    uvOut[(2 * a)..<(2 * a + 2)].elementsEqual(uvOut[(2 * b)..<(2 * b + 2)])
-                #expect(same, "level \(l): retired vertex \(u) changed")
+                retiredOk = retiredOk && chain.positions[(3 * a)..<(3 * a + 3)].elementsEqual(chain.positions[(3 * b)..<(3 * b + 3)]) &&
+                    chain.uvs[(2 * a)..<(2 * a + 2)].elementsEqual(chain.uvs[(2 * b)..<(2 * b + 2)])
             }
-            #expect(used.allSatisfy { moved[3 * (l * vertexCount + Int($0))].isFinite && uvOut[2 * (l * vertexCount + Int($0))].isFinite })
+            #expect(mapsOk, "level \(l): a vertex maps outside the level or off its parent's survivor")
+            #expect(retiredOk, "level \(l): a vertex gone before this level changed its outputs")
+            let finite = used.allSatisfy { v in
+                (0..<3).allSatisfy { chain.positions[3 * (l * vertexCount + Int(v)) + $0].isFinite } &&
+                    (0..<2).allSatisfy { chain.uvs[2 * (l * vertexCount + Int(v)) + $0].isFinite }
+            }
+            #expect(finite)
             previousUsed = used
+            previousMap = map
         }
     }
 

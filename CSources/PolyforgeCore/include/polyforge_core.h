@@ -482,7 +482,9 @@ enum {
                                       * weld seams by position (attributes follow one side near the seam), then free
                                       * border and non-manifold vertices. Flips are never allowed. */
     PF_SIMPLIFY_ERROR_ABSOLUTE = 4,  /* target_error and the limit are in model units, not relative */
-    PF_SIMPLIFY_ENDPOINTS_ONLY = 8   /* no optimal placement: every collapse keeps one endpoint (meshopt-like) */
+    PF_SIMPLIFY_ENDPOINTS_ONLY = 8,  /* no optimal placement: every collapse keeps one endpoint (meshopt-like) */
+    PF_SIMPLIFY_NO_COMPACTION = 16   /* keep every vertex array at full size instead of packing the live vertices
+                                      * once half have gone: the output is the same, only slower (for tests) */
 };
 
 /* Why pf_simplify stopped. */
@@ -505,6 +507,8 @@ typedef struct pf_simplify_result {
     uint32_t relaxation;     /* permissive steps taken: 0 none, 1 seams welded, 2 borders and complex vertices freed */
     size_t collapses;        /* edge collapses performed */
     size_t passes;           /* ranking passes */
+    size_t compactions;      /* times the live vertices were renumbered and the vertex arrays packed (see
+                              * PF_SIMPLIFY_NO_COMPACTION) */
 } pf_simplify_result;
 
 /* Reduces a triangle list by quadric edge collapse (Garland-Heckbert area-weighted plane quadrics, border edge
