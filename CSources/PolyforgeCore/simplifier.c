@@ -594,9 +594,12 @@ static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2)
     if (len == 0) return;
     float area = 0.5f * len;
     nx /= len; ny /= len; nz /= len;
+    /* the same products lq_add_plane forms, once for the three corners */
+    float k00 = area * nx * nx, k11 = area * ny * ny, k22 = area * nz * nz;
+    float k10 = area * nx * ny, k20 = area * nx * nz, k21 = area * ny * nz;
     for (int k = 0; k < 3; ++k) {
         local_quadric *q = &c->q[c->remap[v[k]]];
-        lq_add_plane(q, nx, ny, nz, area);
+        q->a00 += k00; q->a11 += k11; q->a22 += k22; q->a10 += k10; q->a20 += k20; q->a21 += k21;
         q->w += area;
     }
     for (int e = 0; e < 3; ++e) {
