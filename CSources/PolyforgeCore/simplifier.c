@@ -937,16 +937,20 @@ static double place(const ctx *c, uint32_t *i0, uint32_t *i1, int both, double p
 /* ---- checks -------------------------------------------------------------------------------------------- */
 
 /* Would moving vertex v to p flip (or flatten) one of its triangles not containing `skip`? Corners follow
- * this pass's collapses; zero-area triangles are not judged. */
-static int flips(const ctx *c, uint32_t v, uint32_t skip, const double p[3]) {
+ * this pass's collapses; zero-area triangles are not judged. When `dying` is given, it counts v's triangles that do
+ * contain skip (or a vertex at its position), not already degenerate: those the collapse of v onto skip removes. */
+static int flips(const ctx *c, uint32_t v, uint32_t skip, const double p[3], unsigned *dying) {
     const uint32_t *cr = c->collapse_remap;
     int skip_wedge = c->wedge[skip] != skip;
     uint32_t sp = c->remap[skip];
     const float *v0 = c->pos + 3 * cr[v];
     for (uint32_t k = c->adj_offset[v]; k < c->adj_offset[v + 1]; ++k) {
         uint32_t b = cr[c->adj[2 * k]], d = cr[c->adj[2 * k + 1]];
-        if (b == skip || d == skip || b == d) continue;
-        if (skip_wedge && (c->remap[b] == sp || c->remap[d] == sp)) continue;
+        if (b == d) continue;
+        if (b == skip || d == skip || (skip_wedge && (c->remap[b] == sp || c->remap[d] == sp))) {
+            if (dying) ++*dying;
+            continue;
+        }
         const float *pb = c->pos + 3 * b, *pd = c->pos + 3 * d;
         double ex = pb[0] - v0[0], ey = pb[1] - v0[1], ez = pb[2] - v0[2];
         double fx = pd[0] - v0[0], fy = pd[1] - v0[1], fz = pd[2] - v0[2];
@@ -1206,10 +1210,12 @@ static int try_collapse(ctx *c, size_t slot, collapse_record *r) {
     int moved;
     place(c, &i0, &i1, 0, p, &moved);
     unsigned char k0 = c->kind[i0];
-    /* every vertex at i0's position moves onto i1 */
+    /* every vertex at i0's position moves onto i1 (a seam's partner onto i1's); their triangles that then hold
+     * i1's position twice go: counted exactly, since a double-sided or non-manifold edge takes more than two */
+    unsigned dying = 0;
     uint32_t w = i0;
-    do { if (flips(c, w, i1, p)) return 0; w = c->wedge[w]; } while (w != i0);
-    if (moved && flips(c, i1, i0, p)) return 0;
+    do { if (flips(c, w, i1, p, &dying)) return 0; w = c->wedge[w]; } while (w != i0);
+    if (moved && flips(c, i1, i0, p, NULL)) return 0;
     if (k0 == K_MANIFOLD && c->kind[i1] == K_MANIFOLD && breaks_link(c, i0, i1)) return 0;
     if (duplicates_face(c, i0, i1)) return 0;
 
@@ -1228,7 +1234,7 @@ static int try_collapse(ctx *c, size_t slot, collapse_record *r) {
     for (int k = 0; k < 3; ++k) { r->before[k] = c->pos[3 * i1 + k]; r->p[k] = (float)p[k]; }
     r->moved = (unsigned char)moved;
     r->was_moved = c->moved[i1];
-    r->tris = (k0 == K_MANIFOLD || k0 == K_SEAM) ? 2 : 1;
+    r->tris = (unsigned char)(dying < 255 ? dying : 255);
     if (moved) {
         for (int k = 0; k < 3; ++k) c->pos[3 * i1 + k] = r->p[k];
         c->moved[i1] = 1;
@@ -1455,7 +1461,7 @@ static uint32_t across_cell(const ctx *c, size_t slot, size_t nb) {
 
 /* One pass's collapses under `limit`, up to `goal` triangles. First the cells, in parallel. Then what straddles
  * their borders: grouped by the second partition's cells (each around one border's middle), again in parallel.
- * Then the few left, serially, in error order. Returns the triangles removed (estimated from the vertex classes,
+ * Then the few left, serially, in error order. Returns the triangles removed (counted by each collapse,
  * as the remap counts them). */
 static size_t collapse_pass(ctx *c, size_t goal, size_t cap, float limit, float *max_error, double *max_position_error,
                             size_t *collapses) {
