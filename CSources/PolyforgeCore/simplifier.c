@@ -1400,19 +1400,26 @@ static void cut_logs(ctx *c, cell *cells, size_t n, size_t goal, size_t cap) {
     uint32_t key = lo <= hi ? lo : 0; /* below it every count is zero */
     while (key < 65535 && below + h[key] < goal) below += h[key++];
     size_t left = goal - below; /* > 0: taken from key `key`, in cell then log order */
+    /* a collapse that would remove more than is left ends its cell's prefix there, so that later cells, a later
+     * partition or the next pass can meet the goal exactly; only when nothing else fits is the one that overshoots
+     * least (first in cell order) taken, within the cap */
+    size_t over_cell = n, over_tris = 0;
     for (size_t k = 0; k < n; ++k) {
         cell *cl = &cells[k];
         const collapse_record *log = c->log + cl->log_begin;
         size_t i = 0;
         while (i < cl->logged && float_key(log[i].error) < key) ++i;
         while (i < cl->logged && float_key(log[i].error) == key && left > 0) {
-            /* the goal may be overshot by a triangle, never past the cap */
-            if (log[i].tris > left && goal - left + log[i].tris > cap) { left = 0; break; }
-            left = left > log[i].tris ? left - log[i].tris : 0;
+            if (log[i].tris > left) {
+                if (over_cell == n || log[i].tris < over_tris) { over_cell = k; over_tris = log[i].tris; }
+                break;
+            }
+            left -= log[i].tris;
             ++i;
         }
         cl->kept = i;
     }
+    if (left == goal && over_cell < n && over_tris <= cap) cells[over_cell].kept++;
 }
 
 /* Commits the collapses of a cell's log that the cut kept, and undoes the rest (last first). */

