@@ -471,22 +471,29 @@ import PolyforgeTopology
         #expect(report.trianglesAfter >= 1)
     }
 
+    /// The C core on positions only, moved vertices written (its fast ranking path), to `ratio` of the triangles:
+    /// the indices kept, the target index count and the result.
+    static func simplifyPositions(_ indices: [UInt32], _ positions: [Float], ratio: Double)
+        -> (indices: ArraySlice<UInt32>, target: Int, result: pf_simplify_result) {
+        let target = 3 * Int(Double(indices.count / 3) * ratio)
+        var out = [UInt32](repeating: 0, count: indices.count)
+        var moved = [Float](repeating: 0, count: positions.count)
+        var result = pf_simplify_result()
+        let n = pf_simplify(&out, indices, indices.count, positions, positions.count / 3, 3, nil, 0, nil, 0, target,
+                            .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
+        return (out[0..<n], target, result)
+    }
+
     /// Every collapse takes at least one vertex away, so the collapses a result counts can never outnumber the
     /// vertices that went. A second-partition cell that selected nothing in a pass used to settle its log of an
     /// earlier pass again (by then rewritten by first-partition cells): phantom collapses, quadrics summed twice.
     @Test func collapsesAreNeverCountedTwice() {
         let p = ScanSurface.generate(triangles: 100_000, seed: 7).meshes[0].primitives[0]
         let positions = p.positions, indices = p.indices
-        let vertexCount = positions.count / 3
         func referenced(_ idx: ArraySlice<UInt32>) -> Int { Set(idx).count }
         for ratio in [0.1, 0.02] {
-            let target = 3 * Int(Double(indices.count / 3) * ratio)
-            var out = [UInt32](repeating: 0, count: indices.count)
-            var moved = [Float](repeating: 0, count: positions.count)
-            var result = pf_simplify_result()
-            let n = pf_simplify(&out, indices, indices.count, positions, vertexCount, 3, nil, 0, nil, 0, target,
-                                .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
-            let removed = referenced(indices[...]) - referenced(out[0..<n])
+            let (out, _, result) = Self.simplifyPositions(indices, positions, ratio: ratio)
+            let removed = referenced(indices[...]) - referenced(out)
             #expect(result.passes > 3)
             #expect(result.collapses <= removed, "ratio \(ratio): \(result.collapses) collapses, \(removed) vertices removed")
             #expect(result.collapses >= removed * 99 / 100)
@@ -591,14 +598,9 @@ import PolyforgeTopology
         let p = ScanSurface.generate(triangles: 4_000, seed: 11).meshes[0].primitives[0]
         var indices = p.indices
         for t in stride(from: 0, to: p.indices.count, by: 3) { indices += [p.indices[t], p.indices[t + 2], p.indices[t + 1]] }
-        let positions = p.positions, vertexCount = positions.count / 3
         for ratio in [0.95, 0.75, 0.5, 0.2] {
-            let target = 3 * Int(Double(indices.count / 3) * ratio)
-            var out = [UInt32](repeating: 0, count: indices.count)
-            var moved = [Float](repeating: 0, count: positions.count)
-            var result = pf_simplify_result()
-            let n = pf_simplify(&out, indices, indices.count, positions, vertexCount, 3, nil, 0, nil, 0, target,
-                                .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
+            let (out, target, _) = Self.simplifyPositions(indices, p.positions, ratio: ratio)
+            let n = out.count
             #expect(n <= target && n >= target - 12, "ratio \(ratio): \(n / 3) triangles for \(target / 3)")
         }
     }
