@@ -297,7 +297,7 @@ public struct SimplifyBenchmark: Sendable {
             guard !ratios.isEmpty else { continue }
             let within = ratios.filter { $0 <= limit }.count
             lines.append("  time on \(threads) thread\(threads == 1 ? "" : "s") <= \(limit)x meshoptimizer: \(range(ratios)) — "
-                         + "\(verdict(within == ratios.count))\(within > 0 && within < ratios.count ? " (in \(within) of \(ratios.count) cases)" : "")")
+                         + "\(verdict(within == ratios.count))\(within > 0 && within < ratios.count ? " (within it in \(within) of \(ratios.count) cases)" : "")")
         }
         // quality: one verdict per mesh and ratio (the thread count does not change the output). Both errors zero is a
         // tie; a missing error (NaN) or ours above a zero one fails.
