@@ -594,12 +594,9 @@ static void add_triangle_quadrics(ctx *c, uint32_t i0, uint32_t i1, uint32_t i2)
     if (len == 0) return;
     float area = 0.5f * len;
     nx /= len; ny /= len; nz /= len;
-    /* the same products lq_add_plane forms, once for the three corners */
-    float k00 = area * nx * nx, k11 = area * ny * ny, k22 = area * nz * nz;
-    float k10 = area * nx * ny, k20 = area * nx * nz, k21 = area * ny * nz;
     for (int k = 0; k < 3; ++k) {
         local_quadric *q = &c->q[c->remap[v[k]]];
-        q->a00 += k00; q->a11 += k11; q->a22 += k22; q->a10 += k10; q->a20 += k20; q->a21 += k21;
+        lq_add_plane(q, nx, ny, nz, area);
         q->w += area;
     }
     for (int e = 0; e < 3; ++e) {
@@ -2169,9 +2166,9 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
         passes++;
         if (done) {
             size_t before = count;
-            long long live = (long long)c.vcount;
-            #pragma omp parallel for schedule(static) if (live > PF_PARALLEL_MIN)
-            for (long long v = 0; v < live; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
+            long long working = (long long)c.vcount; /* fewer than V once compacted */
+            #pragma omp parallel for schedule(static) if (working > PF_PARALLEL_MIN)
+            for (long long v = 0; v < working; ++v) c.merged[v] = c.collapse_remap[c.merged[v]];
             count = remap_all(&c);
             /* every level left is reached (the loop's head writes them): what follows only prepares another pass */
             size_t smallest = count;
