@@ -46,6 +46,10 @@ int omp_get_max_threads(void);
 #define PF_MAX_THREADS() 1
 #endif
 
+/* Did the process call pf_keep_freed_memory (and not pf_release_freed_memory since)? Then a large scratch block is
+ * reused from call to call, and what its first use costs is paid once. */
+int pf_freed_memory_is_kept(void);
+
 /* Below this many items a parallel region costs more than it saves. */
 #define PF_PARALLEL_MIN 65536
 

@@ -54,15 +54,21 @@ void pf_set_thread_count(int n) {
 #endif
 }
 
+static int freed_memory_kept;
+
+int pf_freed_memory_is_kept(void) { return __atomic_load_n(&freed_memory_kept, __ATOMIC_RELAXED); }
+
 void pf_keep_freed_memory(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 0x7FFFFFFF);
+    __atomic_store_n(&freed_memory_kept, 1, __ATOMIC_RELAXED);
 #endif
 }
 
 void pf_release_freed_memory(void) {
 #if defined(__GLIBC__)
+    __atomic_store_n(&freed_memory_kept, 0, __ATOMIC_RELAXED);
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 #endif
