@@ -35,8 +35,9 @@ void pf_set_thread_count(int n);
 
 /* Keeps freed blocks in the process heap from now on (glibc: no mmap for large blocks, no trimming). Kernels and
  * readers allocate large scratch and arrays per call; served by fresh mmaps, every call pays its page faults again
- * and, with several threads, a TLB shootdown per munmap. Process-wide: for tools and benchmarks to call once at
- * start-up, not for libraries. No effect outside glibc. */
+ * and, with several threads, a TLB shootdown per munmap. The simplifier also asks for transparent huge pages for
+ * its scratch only in this mode, where they are faulted once and reused. Process-wide: for tools and benchmarks to
+ * call once at start-up, not for libraries. No effect outside glibc. */
 void pf_keep_freed_memory(void);
 /* The opposite: large blocks (128 KiB and up, glibc's default sizes, now fixed) are mapped per allocation and given
  * back when freed, so every call gets fresh pages, as in a one-off process. Setting the threshold also turns off
