@@ -5,6 +5,8 @@ import PackageDescription
 let coreC: [CSetting] = [
     .unsafeFlags(["-fopenmp", "-std=c11"]),
     .unsafeFlags(["-O3"], .when(configuration: .release)),
+    // debug builds (what the tests run) check fast paths against the plain code they mirror
+    .define("PF_SELF_CHECKS", .when(configuration: .debug)),
 ]
 
 let package = Package(

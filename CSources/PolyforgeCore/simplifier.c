@@ -22,6 +22,7 @@
 #include "polyforge_core.h"
 #include "core_common.h"
 
+#include <assert.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -890,6 +891,83 @@ static double place_positions(const ctx *c, uint32_t *i0, uint32_t *i1, int both
     return e;
 }
 
+
+/* place_positions for two candidates at once, for ranking: one per lane of a pair of doubles (SSE2 or NEON, through
+ * the compiler's vector extension). Placing is bound by its chain of dependent arithmetic, not by loads, and two
+ * independent chains fill the same instructions: ranking the 1M scan costs a quarter less. Every operation is
+ * place_positions' own, in its order, and every choice a select, so each lane's bits are what place_positions gives
+ * (debug builds, with PF_SELF_CHECKS, check it on every pair). Per lane: the error, and whether the cheaper direction is b onto a. */
+typedef double pair_d __attribute__((vector_size(16)));
+typedef long long pair_m __attribute__((vector_size(16)));
+
+static pair_d pair_abs(pair_d x) {
+    pair_m bits = (pair_m)x & (pair_m){0x7FFFFFFFFFFFFFFFLL, 0x7FFFFFFFFFFFFFFFLL};
+    return (pair_d)bits;
+}
+static pair_d pair_select(pair_m m, pair_d a, pair_d b) { return (pair_d)((m & (pair_m)a) | (~m & (pair_m)b)); }
+
+static void rank_pair(const ctx *c, const uint32_t a[2], const uint32_t b[2], const int both[2], double error[2], int reverse_out[2]) {
+    const float *pa0 = c->pos + 3 * a[0], *pb0 = c->pos + 3 * b[0], *pa1 = c->pos + 3 * a[1], *pb1 = c->pos + 3 * b[1];
+    const local_quadric *qa0 = &c->q[c->remap[a[0]]], *qb0 = &c->q[c->remap[b[0]]];
+    const local_quadric *qa1 = &c->q[c->remap[a[1]]], *qb1 = &c->q[c->remap[b[1]]];
+#define LANES(x0, x1) ((pair_d){(double)(x0), (double)(x1)})
+    pair_d tx = LANES(pa0[0], pa1[0]) - LANES(pb0[0], pb1[0]);
+    pair_d ty = LANES(pa0[1], pa1[1]) - LANES(pb0[1], pb1[1]);
+    pair_d tz = LANES(pa0[2], pa1[2]) - LANES(pb0[2], pb1[2]);
+    pair_d aa00 = LANES(qa0->a00, qa1->a00), aa11 = LANES(qa0->a11, qa1->a11), aa22 = LANES(qa0->a22, qa1->a22);
+    pair_d aa10 = LANES(qa0->a10, qa1->a10), aa20 = LANES(qa0->a20, qa1->a20), aa21 = LANES(qa0->a21, qa1->a21);
+    pair_d qab0 = LANES(qa0->b0, qa1->b0), qab1 = LANES(qa0->b1, qa1->b1), qab2 = LANES(qa0->b2, qa1->b2);
+    pair_d ax = aa00 * tx + aa10 * ty + aa20 * tz, ay = aa10 * tx + aa11 * ty + aa21 * tz, az = aa20 * tx + aa21 * ty + aa22 * tz;
+    pair_d bat = qab0 * tx + qab1 * ty + qab2 * tz;
+    pair_d a00 = aa00 + LANES(qb0->a00, qb1->a00), a11 = aa11 + LANES(qb0->a11, qb1->a11), a22 = aa22 + LANES(qb0->a22, qb1->a22);
+    pair_d a10 = aa10 + LANES(qb0->a10, qb1->a10), a20 = aa20 + LANES(qb0->a20, qb1->a20), a21 = aa21 + LANES(qb0->a21, qb1->a21);
+    pair_d b0 = qab0 - ax + LANES(qb0->b0, qb1->b0), b1 = qab1 - ay + LANES(qb0->b1, qb1->b1), b2 = qab2 - az + LANES(qb0->b2, qb1->b2);
+    pair_d cc = (tx * ax + ty * ay + tz * az) - 2 * bat + LANES(qa0->c, qa1->c) + LANES(qb0->c, qb1->c);
+    pair_d w = LANES(qa0->w, qa1->w) + LANES(qb0->w, qb1->w);
+    pair_d one = {1.0, 1.0}, zero = {0.0, 0.0};
+    pair_d iw = pair_select(w > zero, one / w, one);
+    pair_d atx = a00 * tx + a10 * ty + a20 * tz, aty = a10 * tx + a11 * ty + a21 * tz, atz = a20 * tx + a21 * ty + a22 * tz;
+    pair_d tat = tx * atx + ty * aty + tz * atz, bt = b0 * tx + b1 * ty + b2 * tz;
+    pair_d e = pair_abs(cc) * iw;
+    pair_d ea = pair_abs(tat + 2 * bt + cc) * iw;
+    pair_m both_m = {both[0] ? -1LL : 0, both[1] ? -1LL : 0};
+    pair_m reverse = both_m & (e > zero) & (ea < e);
+    e = pair_select(reverse, ea, e);
+    pair_d c00 = a11 * a22 - a21 * a21, c01 = a20 * a21 - a10 * a22, c02 = a10 * a21 - a11 * a20;
+    pair_d det = a00 * c00 + a10 * c01 + a20 * c02;
+    pair_d tr = a00 + a11 + a22;
+    pair_d c11 = a00 * a22 - a20 * a20, c12 = a10 * a20 - a00 * a21, c22 = a00 * a11 - a10 * a10;
+    pair_d id = -one / det;
+    pair_d sx = (c00 * b0 + c01 * b1 + c02 * b2) * id;
+    pair_d sy = (c01 * b0 + c11 * b1 + c12 * b2) * id;
+    pair_d sz = (c02 * b0 + c12 * b1 + c22 * b2) * id;
+    pair_d half = {0.5, 0.5}, inf = {INFINITY, INFINITY};
+    pair_d mx = sx - half * tx, my = sy - half * ty, mz = sz - half * tz;
+    pair_d small = {1e-6, 1e-6};
+    pair_m solved = (tr > zero) & (pair_abs(det) > small * tr * tr * tr) & (mx * mx + my * my + mz * mz <= tx * tx + ty * ty + tz * tz) &
+                    (pair_abs(sx) < inf) & (pair_abs(sy) < inf) & (pair_abs(sz) < inf);
+    pair_d quarter = {0.25, 0.25};
+    pair_d eo = pair_select(solved, pair_abs(cc + b0 * sx + b1 * sy + b2 * sz) * iw, pair_abs(quarter * tat + bt + cc) * iw);
+    pair_d tiny = {1e-12, 1e-12}, keep = {0.999, 0.999};
+    int opt0 = c->optimal && c->kind[a[0]] == K_MANIFOLD && c->kind[b[0]] == K_MANIFOLD;
+    int opt1 = c->optimal && c->kind[a[1]] == K_MANIFOLD && c->kind[b[1]] == K_MANIFOLD;
+    pair_m opt = {opt0 ? -1LL : 0, opt1 ? -1LL : 0};
+    pair_m move = opt & (e > tiny) & (eo < e * keep);
+    e = pair_select(move, eo, e);
+#undef LANES
+    for (int k = 0; k < 2; ++k) {
+        error[k] = e[k];
+        reverse_out[k] = reverse[k] != 0;
+#ifdef PF_SELF_CHECKS
+        uint32_t i0 = a[k], i1 = b[k];
+        double p[3];
+        int moved;
+        double scalar = place_positions(c, &i0, &i1, both[k], p, &moved);
+        assert(memcmp(&scalar, &error[k], sizeof(double)) == 0 && (i0 != a[k]) == reverse_out[k]);
+#endif
+    }
+}
+
 /* Chooses the surviving vertex and where it ends up, for collapsing *i0 onto *i1 (or the reverse when
  * `both` and it is cheaper); returns the error, *moved when p differs from the survivor's position. */
 static double place(const ctx *c, uint32_t *i0, uint32_t *i1, int both, double p[3], int *moved) {
@@ -1067,13 +1145,35 @@ static void cand_ends(const ctx *c, size_t i, uint32_t *v0, uint32_t *v1) {
 
 /* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
  * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
- * and loops it was ranked on are the same); the others are picked and ranked again. Counts every candidate's
+ * and loops it was ranked on are the same); the others are picked and ranked again (on positions alone, two at a
+ * time). Counts every candidate's
  * error in hist (top 16 bits), keeps the smallest error and widens [*key_lo, *key_hi] to the keys it counted. */
+static void count_candidate(uint32_t cd, uint32_t *hist, float *min_error, uint32_t *key_lo, uint32_t *key_hi) {
+    uint32_t key = error_key(cd);
+    hist[key]++;
+    if (key < *key_lo) *key_lo = key;
+    if (key > *key_hi) *key_hi = key;
+    float f = cand_error(cd);
+    if (f < *min_error) *min_error = f;
+}
+
+static uint32_t make_candidate(float f, int backwards) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if (f != f) u = 0x7FC00000u; /* a NaN stays positive: never under a limit */
+    return (u & ~CAND_BACKWARDS) | (backwards ? CAND_BACKWARDS : 0);
+}
+
 static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error, uint32_t *key_lo, uint32_t *key_hi) {
     warm_cell(c, cl, 0);
     uint32_t *cand = c->cand + cl->tbegin;
     const uint32_t *w = c->work + cl->tbegin;
     size_t n = 0;
+    /* candidates on positions alone wait in pairs for rank_pair: the slot, the ends as tried, whether both
+     * directions may collapse, and whether the first end tried is the slot's next corner (the flag's reference) */
+    uint32_t *pair_cd[2], pair_a[2], pair_b[2];
+    int pair_both[2], pair_from_next[2], waiting = 0;
+    int pairable = c->acount == 0;
     for (size_t t = 0; t < cl->tcount; t += 3) {
         if (t + 24 < cl->tcount) {
             /* the quadrics (two cache lines each) are the loads that stall ranking: fetch eight triangles ahead */
@@ -1094,23 +1194,40 @@ static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error, uint
                 if (!ab && !ba) continue;
                 /* both directions possible: the cheaper wins */
                 uint32_t i0 = ab ? a : b, i1 = ab ? b : a;
+                if (pairable && ka != K_SEAM && kb != K_SEAM) {
+                    pair_cd[waiting] = cd; pair_a[waiting] = i0; pair_b[waiting] = i1;
+                    pair_both[waiting] = ab && ba; pair_from_next[waiting] = i0 != a;
+                    if (++waiting == 2) {
+                        double error[2];
+                        int reverse[2];
+                        rank_pair(c, pair_a, pair_b, pair_both, error, reverse);
+                        for (int k = 0; k < 2; ++k) {
+                            *pair_cd[k] = make_candidate((float)error[k], reverse[k] ^ pair_from_next[k]);
+                            count_candidate(*pair_cd[k], hist, min_error, key_lo, key_hi);
+                        }
+                        n += 2;
+                        waiting = 0;
+                    }
+                    continue;
+                }
                 double p[3];
                 int moved;
                 float f = (float)place(c, &i0, &i1, ab && ba, p, &moved);
-                uint32_t u;
-                memcpy(&u, &f, 4);
-                if (f != f) u = 0x7FC00000u; /* a NaN stays positive: never under a limit */
-                *cd = (u & ~CAND_BACKWARDS) | (i0 == a ? 0 : CAND_BACKWARDS);
+                *cd = make_candidate(f, i0 != a);
             }
             if (*cd == CAND_NONE) continue;
-            uint32_t key = error_key(*cd);
-            hist[key]++;
-            if (key < *key_lo) *key_lo = key;
-            if (key > *key_hi) *key_hi = key;
-            float f = cand_error(*cd);
-            if (f < *min_error) *min_error = f;
+            count_candidate(*cd, hist, min_error, key_lo, key_hi);
             ++n;
         }
+    }
+    if (waiting) {
+        uint32_t i0 = pair_a[0], i1 = pair_b[0];
+        double p[3];
+        int moved;
+        float f = (float)place(c, &i0, &i1, pair_both[0], p, &moved);
+        *pair_cd[0] = make_candidate(f, (i0 != pair_a[0]) ^ pair_from_next[0]);
+        count_candidate(*pair_cd[0], hist, min_error, key_lo, key_hi);
+        ++n;
     }
     return n;
 }
