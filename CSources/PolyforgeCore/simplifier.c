@@ -896,7 +896,8 @@ static double place_positions(const ctx *c, uint32_t *i0, uint32_t *i1, int both
  * the compiler's vector extension). Placing is bound by its chain of dependent arithmetic, not by loads, and two
  * independent chains fill the same instructions: ranking the 1M scan costs a quarter less. Every operation is
  * place_positions' own, in its order, and every choice a select, so each lane's bits are what place_positions gives
- * (debug builds, with PF_SELF_CHECKS, check it on every pair). Per lane: the error, and whether the cheaper direction is b onto a. */
+ * (debug builds, with PF_SELF_CHECKS, check it on every pair). Per lane: the error, and whether the cheaper
+ * direction is b onto a. */
 typedef double pair_d __attribute__((vector_size(16)));
 typedef long long pair_m __attribute__((vector_size(16)));
 
@@ -1143,11 +1144,8 @@ static void cand_ends(const ctx *c, size_t i, uint32_t *v0, uint32_t *v1) {
     *v1 = backwards ? a : b;
 }
 
-/* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
- * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
- * and loops it was ranked on are the same); the others are picked and ranked again (on positions alone, two at a
- * time). Counts every candidate's
- * error in hist (top 16 bits), keeps the smallest error and widens [*key_lo, *key_hi] to the keys it counted. */
+/* Counts a candidate's error in hist (top 16 bits), keeps the smallest error and widens [*key_lo, *key_hi] to its
+ * key. */
 static void count_candidate(uint32_t cd, uint32_t *hist, float *min_error, uint32_t *key_lo, uint32_t *key_hi) {
     uint32_t key = error_key(cd);
     hist[key]++;
@@ -1164,6 +1162,11 @@ static uint32_t make_candidate(float f, int backwards) {
     return (u & ~CAND_BACKWARDS) | (backwards ? CAND_BACKWARDS : 0);
 }
 
+/* Ranks a cell's candidates, one per index slot: the edge from that corner to the next, when it may collapse. A
+ * slot whose two vertices no collapse of the last pass changed keeps its rank (the quadrics, positions, classes
+ * and loops it was ranked on are the same); the others are picked and ranked again, those on positions alone two
+ * at a time (the test mirrors place()'s own; a lone one left at the end goes through place()). Counts every
+ * candidate (count_candidate) and returns how many there are. */
 static size_t rank_cell(ctx *c, cell *cl, uint32_t *hist, float *min_error, uint32_t *key_lo, uint32_t *key_hi) {
     warm_cell(c, cl, 0);
     uint32_t *cand = c->cand + cl->tbegin;
