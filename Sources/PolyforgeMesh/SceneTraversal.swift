@@ -11,7 +11,11 @@ public struct BoundingBox: Sendable, Equatable {
     public var isEmpty: Bool { min[0] > max[0] }
     public var size: [Float] { isEmpty ? [0, 0, 0] : [max[0] - min[0], max[1] - min[1], max[2] - min[2]] }
     public var center: [Float] { isEmpty ? [0, 0, 0] : [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2] }
-    public var diagonal: Float { let s = size; return (s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).squareRoot() }
+    /// Squared in Double: in Float, extents beyond about 1e19 overflow and below 1e-19 vanish.
+    public var diagonal: Float {
+        let s = size.map(Double.init)
+        return Float((s[0] * s[0] + s[1] * s[1] + s[2] * s[2]).squareRoot())
+    }
 
     public mutating func add(_ x: Float, _ y: Float, _ z: Float) {
         if x < min[0] { min[0] = x }; if x > max[0] { max[0] = x }

@@ -1,4 +1,5 @@
 import PolyforgeCore
+import PolyforgeMesh
 
 /// Merges coincident vertices into surface points, the step every other one relies on: an unwelded soup (STL
 /// stores three vertices per triangle) has no shared edges, so it would look like all holes and floaters.
@@ -35,8 +36,7 @@ public struct Weld: Sendable {
         var lo: [Float] = [0, 0, 0], hi: [Float] = [0, 0, 0]
         positions.withUnsafeBufferPointer { _ = pf_bounds($0.baseAddress, $0.count / 3, 3, &lo, &hi) }
         guard lo[0] <= hi[0] else { return 0 }
-        let d = ((hi[0] - lo[0]) * (hi[0] - lo[0]) + (hi[1] - lo[1]) * (hi[1] - lo[1]) + (hi[2] - lo[2]) * (hi[2] - lo[2])).squareRoot()
-        return d * relativeTolerance
+        return BoundingBox(min: lo, max: hi).diagonal * relativeTolerance
     }
 
     /// Welds a fresh mesh (points still equal to vertices). `attributes` rows are per source vertex.

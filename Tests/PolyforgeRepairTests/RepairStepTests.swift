@@ -61,6 +61,15 @@ import PolyforgeTopology
         }
     }
 
+    /// The relative weld tolerance is a millionth of the diagonal at any scale. (The diagonal was squared in Float: at
+    /// 1e20 it overflowed, so every vertex was within tolerance of every other; at 1e-30 it vanished.)
+    @Test func weldToleranceFollowsTheScale() {
+        for scale: Float in [1e-30, 1, 1e20] {
+            let tolerance = Weld().effectiveTolerance(for: Self.cubePositions.map { $0 * scale })
+            #expect(abs(tolerance / scale - 1.7320508e-6) < 1e-9, "at \(scale): \(tolerance)")
+        }
+    }
+
     @Test func bowTieVertexIsSplit() {
         // Two triangles touching at vertex 0 only.
         var mesh = RepairMesh(positions: [0, 0, 0, 1, 0, 0, 1, 1, 0, -1, 0, 0, -1, -1, 0], indices: [0, 1, 2, 0, 3, 4])

@@ -455,6 +455,34 @@ import PolyforgeTopology
         #expect(r2.absoluteError == r1.absoluteError && r1.absoluteError > 0, "\(r2.absoluteError) vs \(r1.absoluteError)")
     }
 
+    /// Errors are relative to the bounding-box diagonal, whatever the units: a bumpy grid scaled by 1e-30 or by 1e25
+    /// gives what it gives at scale 1. (The diagonal was squared in Float: at 1e-30 it vanished, the error read 0 and
+    /// an error target collapsed the plane to one triangle; at 1e25 it overflowed and nothing collapsed.)
+    @Test func errorsAreTheSameAtAnyScale() {
+        let bumpy = Self.grid(16) { x, y in 0.05 * sinf(6 * x) * cosf(5 * y) }
+        func run(_ scale: Float, _ target: SimplifyTarget) -> (triangles: Int, report: SimplifyReport) {
+            var primitive = bumpy
+            var p = primitive.positions
+            for k in p.indices { p[k] *= scale }
+            primitive.streams = [VertexStream(.position, components: 3, data: p)]
+            var options = SimplifyOptions(target: target)
+            options.attributes = []
+            let (out, report) = QuadricSimplifier(options: options).simplify(Self.scene(primitive))
+            return (out.meshes[0].primitives[0].triangleCount, report)
+        }
+        for target in [SimplifyTarget.error(0.01), .ratio(0.2), .triangles(1)] {
+            let unit = run(1, target)
+            #expect(unit.report.error > 0 && unit.triangles > 1 || target == .triangles(1))
+            for scale: Float in [1e-30, 1e25] {
+                let scaled = run(scale, target)
+                #expect(scaled.triangles == unit.triangles, "\(target) at \(scale): \(scaled.triangles) vs \(unit.triangles) triangles")
+                #expect(abs(scaled.report.error - unit.report.error) <= 1e-3 * max(unit.report.error, 1e-6),
+                        "\(target) at \(scale): error \(scaled.report.error) vs \(unit.report.error)")
+                #expect(scaled.report.absoluteError.isFinite && abs(scaled.report.absoluteError / scale - unit.report.absoluteError) <= 1e-3 * max(unit.report.absoluteError, 1e-6))
+            }
+        }
+    }
+
     /// A target of one triangle on a closed mesh: the last collapse removes two, and the pass may overshoot its goal
     /// by one; the core must stop short of an empty mesh (the Avocado at 0.01% came out with no triangle).
     @Test func aClosedMeshAskedForOneTriangleKeepsOne() throws {
