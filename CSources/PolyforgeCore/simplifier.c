@@ -2093,6 +2093,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     size_t V = vertex_count, K = attribute_count;
     int threads = PF_MAX_THREADS() > 0 ? PF_MAX_THREADS() : 1;
     size_t work_count = index_count > 4 * V ? index_count : 4 * V; /* the spatial sort's scratch (16 bytes a vertex) reuses cand */
+    size_t order_count = index_count > V ? index_count : V;       /* order also holds a vertex list */
     size_t cell_capacity = V / (CELL_VERTICES / 4) + 2;
     /* a collapse locks two positions of its cell, so a cell logs at most half its vertices in a pass; cell k of
      * either partition logs from vbegin / 2 + k, so no two cells' records overlap */
@@ -2100,7 +2101,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     size_t bytes = V * 3 * sizeof(float) + V * K * sizeof(float) + 3 * V * sizeof(uint32_t) + 6 * V +
                    2 * V * sizeof(uint32_t) + V * sizeof(local_quadric) + (K ? V * sizeof(quadric) + V * K * 4 * sizeof(float) : 0) +
                    (V + 1) * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 3 * V * sizeof(uint32_t) +
-                   work_count * sizeof(uint32_t) + 2 * index_count * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
+                   work_count * sizeof(uint32_t) + (order_count + index_count) * sizeof(uint32_t) + 65536 * sizeof(uint32_t) +
                    index_count * sizeof(uint32_t) + 2 * cell_capacity * sizeof(cell) + (size_t)DEAL_CHUNKS * (cell_capacity + 1) * sizeof(uint32_t) + 2 * V * sizeof(uint32_t) + log_capacity * sizeof(collapse_record) +
                    (size_t)threads * 65536 * sizeof(uint32_t) + (vertex_maps_out ? V * sizeof(uint32_t) : 0) + 64 * 32;
     char *arena = arena_alloc(bytes);
@@ -2137,7 +2138,7 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.collapse_remap = TAKE(uint32_t, V);
     c.merged = TAKE(uint32_t, V);
     c.cand = TAKE(uint32_t, work_count);
-    c.order = TAKE(uint32_t, index_count > V ? index_count : V);
+    c.order = TAKE(uint32_t, order_count);
     c.sort_tmp = TAKE(uint32_t, index_count);
     c.across = c.sort_tmp;
     c.scratch_count = index_count;
@@ -2151,6 +2152,9 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     c.thread_histograms = TAKE(uint32_t, (size_t)threads * 65536);
     c.retired_to = vertex_maps_out ? TAKE(uint32_t, V) : NULL;
 #undef TAKE
+    /* every array inside the block its size was counted for (a vertex buffer far larger than its indices once
+     * overran it: order holds a vertex list) */
+    assert(cur <= arena + bytes);
     if (c.retired_to) memset(c.retired_to, 0xFF, V * sizeof(uint32_t));
     memset(c.histogram, 0, 65536 * sizeof(uint32_t));
     memset(c.thread_histograms, 0, (size_t)threads * 65536 * sizeof(uint32_t));

@@ -419,6 +419,25 @@ import PolyforgeTopology
 
     /// Vertices no triangle uses, at the same points as used ones (a glTF's leftovers), change nothing: the core
     /// leaves them out of the position rings instead of reading every point as a complex vertex.
+    /// A small primitive drawn from a large shared vertex buffer (glTF allows it): far more vertices than indices.
+    /// The core's scratch block once undercounted that case and wrote past its end (found with AddressSanitizer on
+    /// one FlightHelmet part against the whole helmet's vertices); debug builds now check every array fits.
+    @Test func aVertexBufferFarLargerThanItsIndicesStaysInItsBlock() {
+        let grid = Self.grid(6) { x, y in 0.1 * sinf(5 * x) * cosf(4 * y) }
+        var positions = grid.positions
+        for k in 0..<20_000 { positions += [2 + Float(k % 100), Float(k / 100), 0] } // unused
+        let indices = grid.indices, target = indices.count / 4
+        for ratio in [0.25, 0.5] {
+            var out = [UInt32](repeating: 0, count: indices.count)
+            var moved = positions
+            var result = pf_simplify_result()
+            let n = pf_simplify(&out, indices, indices.count, positions, positions.count / 3, 3, nil, 0, nil, 0,
+                                Int(Double(indices.count) * ratio) / 3 * 3, .greatestFiniteMagnitude, 0, nil, &moved, nil, &result)
+            #expect(n > 0 && n <= max(target, Int(Double(indices.count) * ratio)), "ratio \(ratio): \(n) indices")
+            #expect(out[0..<n].allSatisfy { Int($0) < grid.vertexCount })
+        }
+    }
+
     @Test func unusedDuplicateVerticesDoNotBlockCollapses() {
         let grid = Self.grid(16) { x, y in 0.1 * sinf(5 * x) * cosf(4 * y) }
         let positions = grid.positions, indices = grid.indices

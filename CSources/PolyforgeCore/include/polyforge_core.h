@@ -538,7 +538,7 @@ typedef struct pf_simplify_result {
  * Vertex classes: interior (collapses anywhere), open border and seam (only along their own edge loop), complex
  * (non-manifold, more than two attribute sets on a point: never collapse) and locked. Collapses that flip or
  * fold a triangle (over ~85 degrees) or would pinch two fans into a non-manifold edge are rejected.
- * Memory: about 136 bytes per triangle for positions only (a closed mesh, two triangles per vertex), plus
+ * Memory: about 120 bytes per triangle for positions only (a closed mesh, two triangles per vertex), plus
  * 44 + 10 per attribute float per triangle with attributes, plus 256 KB per thread; allocated once per call,
  * nothing per collapse.
  * Threads (OpenMP): the mesh is cut into spatial cells that rank and collapse in parallel; the cells depend on the
