@@ -68,7 +68,7 @@ static const unsigned char has_opposite[K_COUNT][K_COUNT] = {
 #define DEAL_CHUNKS 16
 /* The pass histogram of error keys: 65536 counts, then one sum per block of 256 keys (made when the threads' counts
  * are merged), so that finding the pass limit walks blocks, not keys: a pass's errors can span from 0 to 1e-2, tens
- * of thousands of mostly empty keys, and walking them one by one cost small meshes 3-7% of their run */
+ * of thousands of mostly empty keys, and walking them one by one cost small meshes up to 7% of their run */
 #define HIST_KEYS 65536
 #define HIST_SIZE (HIST_KEYS + HIST_KEYS / 256)
 
