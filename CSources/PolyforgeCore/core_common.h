@@ -1,6 +1,6 @@
-/* Private helpers shared by the core's surface kernels (topology.c and the repair kernels cleanup.c, manifold.c,
- * orient.c, holefill.c, floaters.c). Not part of the API: polyforge_core.h is. Everything here is static inline so
- * each file stays self-contained. */
+/* Private helpers shared by the core's kernels (topology.c, the repair kernels, the simplifier, the surface distance
+ * and the weld). Not part of the API: polyforge_core.h is. Everything here is static inline so each file stays
+ * self-contained. */
 #ifndef POLYFORGE_CORE_COMMON_H
 #define POLYFORGE_CORE_COMMON_H
 
@@ -37,6 +37,14 @@ static inline int pf_vertex_bits(size_t vertex_count) {
 }
 
 static inline int pf_face_is_proper(const uint32_t *v) { return v[0] != v[1] && v[1] != v[2] && v[0] != v[2]; }
+
+/* Diagonal of a box pf_bounds gave (0 for the empty box of no vertices). In double: in float, extents beyond about
+ * 1e19 overflow when squared and below 1e-19 vanish. */
+static inline double pf_box_diagonal(const float lo[3], const float hi[3]) {
+    if (!(lo[0] <= hi[0])) return 0;
+    double dx = (double)hi[0] - lo[0], dy = (double)hi[1] - lo[1], dz = (double)hi[2] - lo[2];
+    return sqrt(dx * dx + dy * dy + dz * dz);
+}
 
 #ifdef _OPENMP
 /* omp.h is not on the Swift toolchain's include path (toolchain notes, section 1): declare what we call. */

@@ -6,6 +6,7 @@
  * hierarchy with branch-and-bound. Queries run in parallel; distances go to an array and are reduced in order,
  * so the result does not depend on the thread count. */
 #include "polyforge_core.h"
+#include "core_common.h"
 
 #include <float.h>
 #include <math.h>
@@ -272,12 +273,6 @@ static void one_way(const float *samples, size_t n, const bvh *b, double snap, d
     }
 }
 
-/* Diagonal of the box pf_bounds gave (0 for the empty box of no vertices). */
-static double box_diagonal(const float lo[3], const float hi[3]) {
-    return lo[0] <= hi[0] ? sqrt((double)(hi[0] - lo[0]) * (hi[0] - lo[0]) + (double)(hi[1] - lo[1]) * (hi[1] - lo[1]) +
-                                 (double)(hi[2] - lo[2]) * (hi[2] - lo[2]))
-                          : 0;
-}
 
 int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const uint32_t *indices_a, size_t index_count_a,
                         const float *positions_b, size_t vertex_count_b, const uint32_t *indices_b, size_t index_count_b,
@@ -289,7 +284,7 @@ int pf_surface_distance(const float *positions_a, size_t vertex_count_a, const u
     memset(out, 0, sizeof(*out));
     float lo[3], hi[3], lob[3], hib[3];
     pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
-    out->diagonal = box_diagonal(lo, hi);
+    out->diagonal = pf_box_diagonal(lo, hi);
     pf_bounds(positions_b, vertex_count_b, 3, lob, hib);
     double magnitude = 0;
     for (int k = 0; k < 3; ++k) {
@@ -395,7 +390,7 @@ int pf_attribute_distance(const float *positions_a, size_t vertex_count_a, const
     const size_t K = attribute_count;
     float lo[3], hi[3];
     pf_bounds(positions_a, vertex_count_a, 3, lo, hi);
-    double tie = 1e-6 * box_diagonal(lo, hi);
+    double tie = 1e-6 * pf_box_diagonal(lo, hi);
     bvh ba;
     memset(&ba, 0, sizeof(ba));
     /* samples of B: its referenced vertices, then area-stratified points; each with B's attributes there */

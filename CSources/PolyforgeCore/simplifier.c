@@ -2181,11 +2181,9 @@ size_t pf_simplify_lod(uint32_t *indices_out, const uint32_t *indices, size_t in
     float bmin[3], bmax[3];
     pf_bounds(positions, V, stride, bmin, bmax);
     float diag = 0;
-    if (V && bmin[0] <= bmax[0]) {
-        /* squared in double: in float, extents beyond about 1e19 overflow and below 1e-19 vanish */
-        double dx = (double)bmax[0] - bmin[0], dy = (double)bmax[1] - bmin[1], dz = (double)bmax[2] - bmin[2];
-        diag = (float)sqrt(dx * dx + dy * dy + dz * dz);
-    } else
+    if (V && bmin[0] <= bmax[0])
+        diag = (float)pf_box_diagonal(bmin, bmax);
+    else
         bmin[0] = bmin[1] = bmin[2] = bmax[0] = bmax[1] = bmax[2] = 0;
     float scale = diag > 0 ? 1.0f / diag : 1.0f;
     if (!(diag > 0)) diag = 1.0f;

@@ -109,10 +109,7 @@ size_t pf_weld(const float *positions, size_t vertex_count, size_t position_stri
         float lo[3], hi[3];
         double spacing = 0.0;
         pf_bounds(positions, vertex_count, position_stride, lo, hi);
-        if (lo[0] <= hi[0]) {
-            double d[3] = {(double)hi[0] - lo[0], (double)hi[1] - lo[1], (double)hi[2] - lo[2]};
-            spacing = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / sqrt((double)vertex_count);
-        }
+        if (lo[0] <= hi[0]) spacing = pf_box_diagonal(lo, hi) / sqrt((double)vertex_count);
         cell = 8.0 * (double)tolerance;
         if (spacing > cell) cell = spacing < 32.0 * (double)tolerance ? spacing : 32.0 * (double)tolerance;
     }
